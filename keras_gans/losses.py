@@ -1,0 +1,134 @@
+"""Adversarial losses: small pure functions looked up by name.
+
+Every loss has the same signature::
+
+    d_loss, g_loss = loss_fn(real_logits, fake_logits)
+
+`real_logits` and `fake_logits` are float32 discriminator outputs of shape
+(batch, 1) (any shape works: every reduction is a mean over all entries).
+`real_logits` may be None when only the generator's term is wanted (the
+generator step does not run the discriminator on real data); `d_loss` is then
+None. The BCE-based losses also take `real_targets` / `fake_targets`: a float
+or a tensor broadcastable to the logits, for label smoothing and noisy labels.
+
+The values match TF-GAN's losses on the fixed logits of
+`../shared/REFERENCE_VALUES.md` (see tests/test_losses.py).
+"""
+
+import tensorflow as tf
+
+
+def _mean(x):
+    return tf.reduce_mean(tf.cast(x, "float32"))
+
+
+def _sigmoid_ce(targets, logits):
+    """Mean sigmoid cross-entropy with logits; targets broadcast."""
+    logits = tf.cast(logits, "float32")
+    targets = tf.cast(targets, "float32") + tf.zeros_like(logits)
+    return _mean(
+        tf.nn.sigmoid_cross_entropy_with_logits(labels=targets, logits=logits)
+    )
+
+
+def _bce_discriminator(real_logits, fake_logits, real_targets, fake_targets):
+    return _sigmoid_ce(real_targets, real_logits) + _sigmoid_ce(
+        fake_targets, fake_logits
+    )
+
+
+def non_saturating(real_logits, fake_logits, real_targets=1.0,
+                   fake_targets=0.0):
+    """DCGAN's loss: BCE for D, -log D(G(z)) for G.
+
+    Reference: Goodfellow et al. 2014, arXiv:1406.2661 (section 3).
+    """
+    g_loss = _mean(tf.nn.softplus(-tf.cast(fake_logits, "float32")))
+    if real_logits is None:
+        return None, g_loss
+    d_loss = _bce_discriminator(
+        real_logits, fake_logits, real_targets, fake_targets
+    )
+    return d_loss, g_loss
+
+
+def minimax(real_logits, fake_logits, real_targets=1.0, fake_targets=0.0):
+    """The original minimax game: G minimizes log(1 - D(G(z))).
+
+    The generator term is -mean(softplus(f)) = mean(log(1 - sigmoid(f))),
+    which saturates when D rejects the fakes confidently.
+
+    Reference: Goodfellow et al. 2014, arXiv:1406.2661.
+    """
+    g_loss = -_mean(tf.nn.softplus(tf.cast(fake_logits, "float32")))
+    if real_logits is None:
+        return None, g_loss
+    d_loss = _bce_discriminator(
+        real_logits, fake_logits, real_targets, fake_targets
+    )
+    return d_loss, g_loss
+
+
+def wasserstein(real_logits, fake_logits):
+    """WGAN critic loss mean(f) - mean(r); generator loss -mean(f).
+
+    Reference: Arjovsky et al. 2017, arXiv:1701.07875.
+    """
+    g_loss = -_mean(fake_logits)
+    if real_logits is None:
+        return None, g_loss
+    return _mean(fake_logits) - _mean(real_logits), g_loss
+
+
+def least_squares(real_logits, fake_logits):
+    """LSGAN with a-b-c = 0-1-1: 0.5 (r-1)^2 + 0.5 f^2; G 0.5 (f-1)^2.
+
+    Reference: Mao et al. 2017, arXiv:1611.04076.
+    """
+    fake = tf.cast(fake_logits, "float32")
+    g_loss = 0.5 * _mean(tf.square(fake - 1.0))
+    if real_logits is None:
+        return None, g_loss
+    real = tf.cast(real_logits, "float32")
+    d_loss = 0.5 * _mean(tf.square(real - 1.0)) + 0.5 * _mean(
+        tf.square(fake)
+    )
+    return d_loss, g_loss
+
+
+def hinge(real_logits, fake_logits):
+    """Hinge loss: relu(1 - r) + relu(1 + f) for D, -mean(f) for G.
+
+    Reference: Lim & Ye 2017, arXiv:1705.02894; Miyato et al. 2018,
+    arXiv:1802.05957.
+    """
+    fake = tf.cast(fake_logits, "float32")
+    g_loss = -_mean(fake)
+    if real_logits is None:
+        return None, g_loss
+    real = tf.cast(real_logits, "float32")
+    d_loss = _mean(tf.nn.relu(1.0 - real)) + _mean(tf.nn.relu(1.0 + fake))
+    return d_loss, g_loss
+
+
+LOSSES = {
+    "non_saturating": non_saturating,
+    "minimax": minimax,
+    "wasserstein": wasserstein,
+    "least_squares": least_squares,
+    "hinge": hinge,
+}
+
+# Losses built on binary cross-entropy: only these read real/fake targets,
+# so only these accept label smoothing and noisy labels.
+TARGET_LOSSES = ("non_saturating", "minimax")
+
+
+def get(name):
+    """Returns the loss function called `name` (a key of `LOSSES`)."""
+    if name not in LOSSES:
+        raise ValueError(
+            f"Unknown loss. Valid names: {', '.join(LOSSES)}. "
+            f"Received: loss={name!r}"
+        )
+    return LOSSES[name]

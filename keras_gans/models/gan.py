@@ -1,0 +1,381 @@
+"""The GAN: one `keras.Model` whose `train_step` plays the adversarial game.
+
+Variants (DCGAN, WGAN, WGAN-GP, LSGAN, SNGAN) are this class with a
+different loss, penalty, weight clipping and critic schedule wired in; see
+`keras_gans.models.variants`.
+"""
+
+import random
+
+import keras
+import tensorflow as tf
+
+from keras_gans import constraints
+from keras_gans import losses
+from keras_gans import penalties
+
+
+def _unpack_real(data):
+    """Splits what the dataset yields into (real samples, labels or None).
+
+    Unconditional data may be a bare tensor or an (x,) / (x, y) tuple; the
+    labels are kept for the conditional models of a later issue.
+    """
+    if isinstance(data, (tuple, list)):
+        return data[0], (data[1] if len(data) > 1 else None)
+    return data, None
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class GAN(keras.Model):
+    """A generator and a discriminator trained against each other by `fit`.
+
+    Each `train_step` performs `n_critic` discriminator updates followed by
+    one generator update (or the generator first, `generator_first=True`).
+    The real batch is split into `n_critic` equal chunks, one per critic
+    update, so every critic update sees fresh real data as in the WGAN
+    papers: feed batches of `n_critic * batch_size` rows (`train_lib` does).
+    Each update draws fresh noise.
+
+    Args:
+        generator: keras.Model, z (batch, latent_dim) -> samples
+            (batch, H, W, C) in [-1, 1] or (batch, D).
+        discriminator: keras.Model, samples -> float32 logits (batch, 1).
+        latent_dim: size of z; read from the generator's input if None.
+        loss: name in `keras_gans.losses.LOSSES`.
+        penalty: name in `keras_gans.penalties.PENALTIES`.
+        penalty_weight: lambda, the penalty's weight in the D loss.
+        n_critic: discriminator updates per generator update (Python int).
+        generator_first: update G before D in each step.
+        clip_value: if set, clip every D weight to [-c, c] after each D
+            update (WGAN), through a Keras constraint.
+        label_smoothing: BCE losses only; real targets become
+            1 - label_smoothing / 2 (the Keras / TF-GAN convention, so 0.2
+            gives the 0.9 of Salimans et al. 2016).
+        real_label_range: BCE losses only; (low, high): real targets drawn
+            uniformly per sample, e.g. (0.7, 1.2).
+        fake_label_range: BCE losses only; e.g. (0.0, 0.3).
+        seed: int seed of the noise stream (None: drawn at random and
+            stored in the config).
+
+    Example:
+
+    ```python
+    gan = GAN(generator, discriminator, loss="wasserstein",
+              penalty="gradient_penalty", penalty_weight=10.0, n_critic=5)
+    gan.compile(d_optimizer=keras.optimizers.Adam(1e-4, 0.5, 0.9),
+                g_optimizer=keras.optimizers.Adam(1e-4, 0.5, 0.9))
+    gan.fit(dataset_of_5x64_batches, epochs=10, steps_per_epoch=100)
+    ```
+
+    Reference: Goodfellow et al. 2014, arXiv:1406.2661.
+    """
+
+    def __init__(
+        self,
+        generator,
+        discriminator,
+        latent_dim=None,
+        loss="non_saturating",
+        penalty="none",
+        penalty_weight=10.0,
+        n_critic=1,
+        generator_first=False,
+        clip_value=None,
+        label_smoothing=0.0,
+        real_label_range=None,
+        fake_label_range=None,
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.loss_fn = losses.get(loss)
+        self.penalty_fn = penalties.get(penalty)
+        if not isinstance(n_critic, int) or n_critic < 1:
+            raise ValueError(
+                f"n_critic must be a positive Python int. "
+                f"Received: n_critic={n_critic!r}"
+            )
+        uses_targets = (
+            label_smoothing or real_label_range or fake_label_range
+        )
+        if uses_targets and loss not in losses.TARGET_LOSSES:
+            raise ValueError(
+                "label_smoothing, real_label_range and fake_label_range only "
+                f"apply to the BCE losses ({', '.join(losses.TARGET_LOSSES)})."
+                f" Received: loss={loss!r}"
+            )
+        if label_smoothing and real_label_range:
+            raise ValueError(
+                "Use either label_smoothing or real_label_range, not both. "
+                f"Received: label_smoothing={label_smoothing}, "
+                f"real_label_range={real_label_range}"
+            )
+        for name, value in (
+            ("real_label_range", real_label_range),
+            ("fake_label_range", fake_label_range),
+        ):
+            if value is not None and (len(value) != 2 or value[0] > value[1]):
+                raise ValueError(
+                    f"{name} must be (low, high) with low <= high. "
+                    f"Received: {name}={value!r}"
+                )
+        self.generator = generator
+        self.discriminator = discriminator
+        self.latent_dim = int(latent_dim or generator.input_shape[-1])
+        # `self.loss` belongs to keras.Model.compile, hence loss_name.
+        self.loss_name = loss
+        self.penalty = penalty
+        self.penalty_weight = float(penalty_weight)
+        self.n_critic = n_critic
+        self.generator_first = bool(generator_first)
+        self.clip_value = clip_value
+        self.label_smoothing = float(label_smoothing)
+        self.real_label_range = (
+            tuple(real_label_range) if real_label_range else None
+        )
+        self.fake_label_range = (
+            tuple(fake_label_range) if fake_label_range else None
+        )
+        # A drawn seed is stored in the config, so a loaded model continues
+        # the same noise stream.
+        self.seed = int(random.randrange(2**31) if seed is None else seed)
+        constraints.clip_weights(discriminator, clip_value)
+
+        # Trackers must exist before build() locks the model's state.
+        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+        self.penalty_tracker = (
+            keras.metrics.Mean(name="penalty") if self.penalty_fn else None
+        )
+        self.d_optimizer = None
+        self.g_optimizer = None
+        self.build()
+
+    # ------------------------------------------------------------------
+    # Keras plumbing: build, compile, config.
+
+    def build(self, input_shape=None):
+        """Idempotent: the networks are functional models, built already."""
+        del input_shape
+        self.built = True
+
+    def call(self, z, training=False):
+        """Generates samples: z (batch, latent_dim) -> generator output."""
+        return self.generator(z, training=training)
+
+    def compile(self, d_optimizer=None, g_optimizer=None, **kwargs):
+        """Configures the two optimizers, one per network.
+
+        Args:
+            d_optimizer: keras optimizer for the discriminator (default
+                Adam(2e-4, beta_1=0.5)).
+            g_optimizer: keras optimizer for the generator (same default).
+            **kwargs: passed to `keras.Model.compile`, e.g. `jit_compile`,
+                `steps_per_execution`. `optimizer` and `loss` are refused:
+                the GAN owns its losses and optimizers.
+        """
+        for key in ("optimizer", "loss"):
+            if kwargs.get(key) is not None:
+                raise ValueError(
+                    f"GAN.compile takes d_optimizer and g_optimizer; the "
+                    f"adversarial loss is a constructor argument. "
+                    f"Received: {key}={kwargs[key]!r}"
+                )
+            kwargs.pop(key, None)
+        # optimizer=None: no unused default optimizer in every checkpoint.
+        super().compile(optimizer=None, **kwargs)
+        self.d_optimizer = d_optimizer or keras.optimizers.Adam(2e-4, 0.5)
+        self.g_optimizer = g_optimizer or keras.optimizers.Adam(2e-4, 0.5)
+        if self.d_optimizer is self.g_optimizer:
+            raise ValueError(
+                "d_optimizer and g_optimizer must be two distinct optimizer "
+                "objects (each keeps per-variable state)."
+            )
+        # An unbuilt optimizer silently skips restoring its state.
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self.g_optimizer.build(self.generator.trainable_variables)
+        self._gan_compile_kwargs = {
+            k: v for k, v in kwargs.items()
+            if k in ("jit_compile", "steps_per_execution", "run_eagerly")
+        }
+
+    def get_compile_config(self):
+        if not self.compiled:
+            return {}
+        return {
+            "d_optimizer": keras.optimizers.serialize(self.d_optimizer),
+            "g_optimizer": keras.optimizers.serialize(self.g_optimizer),
+            **self._gan_compile_kwargs,
+        }
+
+    def compile_from_config(self, config):
+        config = dict(config)
+        self.compile(
+            d_optimizer=keras.optimizers.deserialize(config.pop("d_optimizer")),
+            g_optimizer=keras.optimizers.deserialize(config.pop("g_optimizer")),
+            **config,
+        )
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "generator": keras.saving.serialize_keras_object(self.generator),
+            "discriminator": keras.saving.serialize_keras_object(
+                self.discriminator
+            ),
+            "latent_dim": self.latent_dim,
+            "loss": self.loss_name,
+            "penalty": self.penalty,
+            "penalty_weight": self.penalty_weight,
+            "n_critic": self.n_critic,
+            "generator_first": self.generator_first,
+            "clip_value": self.clip_value,
+            "label_smoothing": self.label_smoothing,
+            "real_label_range": self.real_label_range,
+            "fake_label_range": self.fake_label_range,
+            "seed": self.seed,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for key in ("generator", "discriminator"):
+            config[key] = keras.saving.deserialize_keras_object(config[key])
+        return cls(**config)
+
+    @property
+    def metrics(self):
+        trackers = [self.d_loss_tracker, self.g_loss_tracker]
+        if self.penalty_tracker is not None:
+            trackers.append(self.penalty_tracker)
+        return trackers
+
+    # ------------------------------------------------------------------
+    # The adversarial step.
+
+    def _next_seeds(self, optimizer, num):
+        """`num` fresh stateless seeds, (num, 2), for the coming update.
+
+        The noise stream is a pure function of (seed, which network,
+        that network's optimizer step, replica): the optimizer step counters
+        are saved with every checkpoint, so a resumed run draws exactly the
+        noise it would have drawn, and each replica draws its own (every
+        replica holds the same variables, so the replica id is folded in).
+        """
+        stream = 0 if optimizer is self.d_optimizer else 1
+        seed = tf.constant([self.seed, stream], dtype="int64")
+        seed = tf.random.experimental.stateless_fold_in(
+            seed, tf.cast(optimizer.iterations, "int64")
+        )
+        context = tf.distribute.get_replica_context()
+        if context is not None:
+            seed = tf.random.experimental.stateless_fold_in(
+                seed, context.replica_id_in_sync_group
+            )
+        return tf.random.experimental.stateless_split(seed, num)
+
+    def _targets(self, batch_size, seed):
+        """Real and fake BCE targets: floats, or (batch, 1) noisy labels."""
+        if self.loss_name not in losses.TARGET_LOSSES:
+            return {}
+        real_seed, fake_seed = tf.unstack(
+            tf.random.experimental.stateless_split(seed, 2)
+        )
+        real_targets = 1.0 - self.label_smoothing / 2.0
+        fake_targets = 0.0
+        if self.real_label_range:
+            low, high = self.real_label_range
+            real_targets = tf.random.stateless_uniform(
+                [batch_size, 1], real_seed, minval=low, maxval=high
+            )
+        if self.fake_label_range:
+            low, high = self.fake_label_range
+            fake_targets = tf.random.stateless_uniform(
+                [batch_size, 1], fake_seed, minval=low, maxval=high
+            )
+        return {"real_targets": real_targets, "fake_targets": fake_targets}
+
+    def _noise(self, batch_size, seed):
+        return tf.random.stateless_normal([batch_size, self.latent_dim], seed)
+
+    def _discriminator_step(self, real, num_replicas):
+        batch_size = tf.shape(real)[0]
+        noise_seed, penalty_seed, target_seed = tf.unstack(
+            self._next_seeds(self.d_optimizer, 3)
+        )
+        # G runs outside the tape: the D update needs no gradient through G.
+        fake = self.generator(self._noise(batch_size, noise_seed),
+                              training=True)
+        with tf.GradientTape() as tape:
+            real_logits = self.discriminator(real, training=True)
+            fake_logits = self.discriminator(fake, training=True)
+            d_loss, _ = self.loss_fn(
+                real_logits, fake_logits,
+                **self._targets(batch_size, target_seed),
+            )
+            penalty = None
+            if self.penalty_fn is not None:
+                penalty = self.penalty_fn(
+                    self.discriminator, real, fake, penalty_seed
+                )
+                d_loss = d_loss + self.penalty_weight * penalty
+            # Gradients are all-reduced with SUM across replicas.
+            scaled_loss = d_loss / num_replicas
+        variables = self.discriminator.trainable_variables
+        grads = tape.gradient(scaled_loss, variables)
+        self.d_optimizer.apply_gradients(zip(grads, variables))
+        return d_loss, penalty
+
+    def _generator_step(self, batch_size, num_replicas):
+        (noise_seed,) = tf.unstack(
+            self._next_seeds(self.g_optimizer, 1)
+        )
+        with tf.GradientTape() as tape:
+            fake = self.generator(self._noise(batch_size, noise_seed),
+                                  training=True)
+            fake_logits = self.discriminator(fake, training=True)
+            _, g_loss = self.loss_fn(None, fake_logits)
+            scaled_loss = g_loss / num_replicas
+        variables = self.generator.trainable_variables
+        grads = tape.gradient(scaled_loss, variables)
+        self.g_optimizer.apply_gradients(zip(grads, variables))
+        return g_loss
+
+    def _critic_batches(self, real):
+        """Splits the real batch into `n_critic` chunks (static shapes)."""
+        if self.n_critic == 1:
+            return [real]
+        rows = real.shape[0]
+        if rows is None or rows % self.n_critic:
+            raise ValueError(
+                f"With n_critic={self.n_critic} each batch is split into "
+                f"{self.n_critic} critic batches, so its size must be static "
+                f"and divisible by n_critic: use a tf.data.Dataset batched "
+                f"with drop_remainder=True and batch size n_critic * "
+                f"batch_size. Received: batch size {rows}"
+            )
+        return tf.split(real, self.n_critic, axis=0)
+
+    def train_step(self, data):
+        real, _ = _unpack_real(data)
+        num_replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        chunks = self._critic_batches(real)
+        batch_size = tf.shape(chunks[0])[0]
+
+        if self.generator_first:
+            g_loss = self._generator_step(batch_size, num_replicas)
+        for chunk in chunks:
+            d_loss, penalty = self._discriminator_step(chunk, num_replicas)
+            self.d_loss_tracker.update_state(d_loss)
+            if penalty is not None:
+                self.penalty_tracker.update_state(penalty)
+        if not self.generator_first:
+            g_loss = self._generator_step(batch_size, num_replicas)
+        self.g_loss_tracker.update_state(g_loss)
+        return {m.name: m.result() for m in self.metrics}
+
+    def generate(self, z):
+        """Samples for noise z: (batch, latent_dim) -> generator output."""
+        return self.generator(z, training=False)
