@@ -1,0 +1,5 @@
+"""GAN models and their named variants."""
+
+from keras_gans.models.gan import GAN
+from keras_gans.models.variants import VARIANTS
+from keras_gans.models.variants import Variant

@@ -1,0 +1,195 @@
+"""One configuration object for a training run.
+
+`run.py` turns flags into a `TrainConfig`; scripts build one directly. Fields
+left at None take the defaults of the chosen variant (`keras_gans.models.
+variants`) or dataset when the config is resolved.
+"""
+
+import dataclasses
+import json
+from typing import Optional
+
+from keras_gans import losses
+from keras_gans import penalties
+from keras_gans.models import variants
+
+STRATEGIES = ("default", "mirrored", "multi_worker")
+JIT_COMPILE = ("auto", "true", "false")
+EXPORT_FORMATS = ("saved_model", "onnx")
+OPTIMIZERS = ("adam", "rmsprop")
+
+# Fields that may change between a run and its resumption: how long to
+# train, where and how to run, what to write. All others define the model
+# and its training and must match the checkpoint's.
+RESUMABLE_FIELDS = (
+    "epochs", "output_dir", "strategy", "jit_compile", "export_dir",
+    "export_format", "verbose", "steps_per_execution",
+)
+
+
+@dataclasses.dataclass
+class TrainConfig:
+    """Everything a run needs. None means "the variant's default"."""
+
+    model: str = "dcgan"
+    dataset: str = "grid"
+    output_dir: str = "runs/default"
+    epochs: int = 10
+    steps_per_epoch: int = 100
+    batch_size: int = 64
+    latent_dim: Optional[int] = None
+    seed: int = 0
+    # Adversarial game; None: the variant's value.
+    loss: Optional[str] = None
+    penalty: Optional[str] = None
+    gp_weight: Optional[float] = None
+    n_critic: Optional[int] = None
+    clip_value: Optional[float] = None
+    generator_first: bool = False
+    label_smoothing: float = 0.0
+    real_label_range: Optional[tuple] = None
+    fake_label_range: Optional[tuple] = None
+    # Optimizers; None: the variant's value.
+    optimizer: Optional[str] = None
+    d_learning_rate: Optional[float] = None
+    g_learning_rate: Optional[float] = None
+    beta_1: Optional[float] = None
+    beta_2: Optional[float] = None
+    # Networks; None: chosen by the dataset (MLP for points, DCGAN images).
+    d_normalization: Optional[str] = None
+    g_normalization: str = "batch"
+    base_width: Optional[int] = None
+    activation: Optional[str] = None
+    # Execution.
+    strategy: str = "default"
+    jit_compile: str = "auto"
+    steps_per_execution: int = 1
+    verbose: int = 1
+    export_dir: Optional[str] = None
+    export_format: tuple = ("saved_model",)
+
+    def to_json(self):
+        return json.dumps(dataclasses.asdict(self), indent=2, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text):
+        values = json.loads(text)
+        for key in ("real_label_range", "fake_label_range", "export_format"):
+            if values.get(key) is not None:
+                values[key] = tuple(values[key])
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in values.items() if k in known})
+
+
+def _check_choice(name, value, valid):
+    if value not in valid:
+        raise ValueError(
+            f"Unknown {name}. Valid names: {', '.join(valid)}. "
+            f"Received: {name}={value!r}"
+        )
+
+
+def resolve(config):
+    """Fills the None fields from the variant and checks the combination.
+
+    Args:
+        config: a `TrainConfig`.
+
+    Returns:
+        A new `TrainConfig` with every game and optimizer field set.
+
+    Raises:
+        ValueError: an unknown name (the message lists the valid ones) or
+            an impossible combination (the message names the fields).
+    """
+    variant = variants.get(config.model)
+    values = dataclasses.asdict(config)
+    for field in dataclasses.fields(variants.Variant):
+        if field.name in values and values[field.name] is None:
+            values[field.name] = getattr(variant, field.name)
+    resolved = TrainConfig(**values)
+    validate(resolved)
+    return resolved
+
+
+def validate(config):
+    """Raises ValueError naming the fields of an impossible combination."""
+    losses.get(config.loss)
+    penalties.get(config.penalty)
+    _check_choice("optimizer", config.optimizer, OPTIMIZERS)
+    _check_choice("strategy", config.strategy, STRATEGIES)
+    _check_choice("jit_compile", config.jit_compile, JIT_COMPILE)
+    for fmt in config.export_format:
+        _check_choice("export_format", fmt, EXPORT_FORMATS)
+    for name in ("epochs", "steps_per_epoch", "batch_size", "n_critic",
+                 "steps_per_execution"):
+        value = getattr(config, name)
+        if not isinstance(value, int) or value < 1:
+            raise ValueError(
+                f"{name} must be a positive integer. Received: "
+                f"{name}={value!r}"
+            )
+    if config.latent_dim is not None and config.latent_dim < 1:
+        raise ValueError(
+            f"latent_dim must be positive. Received: "
+            f"latent_dim={config.latent_dim}"
+        )
+    uses_targets = (config.label_smoothing or config.real_label_range
+                    or config.fake_label_range)
+    if uses_targets and config.loss not in losses.TARGET_LOSSES:
+        raise ValueError(
+            "label_smoothing / real_label_range / fake_label_range need a "
+            f"BCE loss ({', '.join(losses.TARGET_LOSSES)}). Received: "
+            f"loss={config.loss!r}"
+        )
+    if config.clip_value is not None and config.clip_value <= 0:
+        raise ValueError(
+            f"clip_value must be positive. Received: "
+            f"clip_value={config.clip_value}"
+        )
+    if config.clip_value and config.penalty != "none":
+        # Clipping caps the gradient norm, which the penalty then fights.
+        raise ValueError(
+            "Weight clipping and a gradient penalty work against each other"
+            " (WGAN-GP replaced clipping by the penalty): set one of them. "
+            f"Received: clip_value={config.clip_value}, "
+            f"penalty={config.penalty!r}"
+        )
+    if config.clip_value and config.d_normalization == "spectral":
+        raise ValueError(
+            "Spectral normalization already bounds the critic's Lipschitz "
+            "constant; combining it with weight clipping is not supported. "
+            f"Received: clip_value={config.clip_value}, "
+            "d_normalization='spectral'"
+        )
+    if config.penalty != "none" and config.d_normalization == "batch":
+        # A per-example gradient penalty is ill-defined with batch norm.
+        raise ValueError(
+            "A gradient penalty is per example, and batch norm in the "
+            "critic mixes examples (Gulrajani et al., section 4): use "
+            "d_normalization 'layer', 'none' or 'spectral'. Received: "
+            f"penalty={config.penalty!r}, d_normalization='batch'"
+        )
+
+
+def check_resumable(saved, current):
+    """Raises ValueError if `current` cannot continue a run of `saved`.
+
+    Args:
+        saved: the resolved `TrainConfig` a run directory was written with.
+        current: the resolved `TrainConfig` of the new run.
+    """
+    saved_values = dataclasses.asdict(saved)
+    current_values = dataclasses.asdict(current)
+    differences = [
+        f"{key}: {saved_values[key]!r} -> {current_values[key]!r}"
+        for key in saved_values
+        if key not in RESUMABLE_FIELDS
+        and saved_values[key] != current_values.get(key)
+    ]
+    if differences:
+        raise ValueError(
+            f"{current.output_dir} holds a run with another configuration, "
+            "so it cannot be resumed: " + "; ".join(differences) + ". Use a "
+            "new --output_dir, or the same settings to continue."
+        )

@@ -1,0 +1,95 @@
+"""Named GAN variants: each a preset of loss, penalty, clipping, schedule
+and optimizer, with the defaults of its paper. Every field can be
+overridden (`TrainConfig` fields / run.py flags of the same name).
+"""
+
+import dataclasses
+
+
+@dataclasses.dataclass(frozen=True)
+class Variant:
+    """The defaults of one published GAN recipe.
+
+    Attributes:
+        loss: name in `keras_gans.losses.LOSSES`.
+        penalty: name in `keras_gans.penalties.PENALTIES`.
+        gp_weight: the penalty's weight lambda.
+        n_critic: discriminator updates per generator update.
+        clip_value: WGAN weight clipping bound, or None.
+        optimizer: "adam" or "rmsprop" (both networks).
+        d_learning_rate: discriminator learning rate.
+        g_learning_rate: generator learning rate.
+        beta_1: Adam beta_1 (ignored by RMSprop).
+        beta_2: Adam beta_2 (ignored by RMSprop).
+        d_normalization: discriminator normalization: "batch", "layer",
+            "none" or "spectral".
+        reference: the paper.
+    """
+
+    loss: str
+    penalty: str = "none"
+    gp_weight: float = 10.0
+    n_critic: int = 1
+    clip_value: float = None
+    optimizer: str = "adam"
+    d_learning_rate: float = 2e-4
+    g_learning_rate: float = 2e-4
+    beta_1: float = 0.5
+    beta_2: float = 0.999
+    d_normalization: str = "batch"
+    reference: str = ""
+
+
+VARIANTS = {
+    # Adam(2e-4, 0.5), BN in both networks (Radford et al., section 4).
+    "dcgan": Variant(
+        loss="non_saturating",
+        reference="Radford et al. 2015, arXiv:1511.06434",
+    ),
+    # RMSprop(5e-5), c = 0.01, n_critic = 5 (Algorithm 1).
+    "wgan": Variant(
+        loss="wasserstein",
+        n_critic=5,
+        clip_value=0.01,
+        optimizer="rmsprop",
+        d_learning_rate=5e-5,
+        g_learning_rate=5e-5,
+        reference="Arjovsky et al. 2017, arXiv:1701.07875",
+    ),
+    # lambda = 10, n_critic = 5, Adam(1e-4, 0, 0.9); no batch norm in the
+    # critic, since the penalty is per example (layer norm instead).
+    "wgan_gp": Variant(
+        loss="wasserstein",
+        penalty="gradient_penalty",
+        gp_weight=10.0,
+        n_critic=5,
+        d_learning_rate=1e-4,
+        g_learning_rate=1e-4,
+        beta_1=0.0,
+        beta_2=0.9,
+        d_normalization="layer",
+        reference="Gulrajani et al. 2017, arXiv:1704.00028",
+    ),
+    # a-b-c = 0-1-1, Adam(2e-4, 0.5).
+    "lsgan": Variant(
+        loss="least_squares",
+        reference="Mao et al. 2017, arXiv:1611.04076",
+    ),
+    # Hinge loss, spectral norm in D, Adam(2e-4, 0.5, 0.999), n_dis = 1
+    # (setting C of Miyato et al., table 1).
+    "sngan": Variant(
+        loss="hinge",
+        d_normalization="spectral",
+        reference="Miyato et al. 2018, arXiv:1802.05957",
+    ),
+}
+
+
+def get(name):
+    """Returns the `Variant` called `name`."""
+    if name not in VARIANTS:
+        raise ValueError(
+            f"Unknown model. Valid names: {', '.join(VARIANTS)}. "
+            f"Received: model={name!r}"
+        )
+    return VARIANTS[name]
