@@ -1,0 +1,153 @@
+"""Building blocks shared by the network builders (private).
+
+Every builder names its choices (activation, normalization, ...) with short
+strings; the tuples below are the valid names, so flag enums can be built
+from them. Layers are created fresh on every call, one per use.
+"""
+
+import keras
+
+ACTIVATIONS = ("leaky_relu", "relu", "selu")
+GENERATOR_NORMALIZATIONS = ("batch", "layer", "none")
+DISCRIMINATOR_NORMALIZATIONS = ("batch", "layer", "none", "spectral")
+
+LEAKY_RELU_SLOPE = 0.2
+# The DCGAN reference implementations (Radford et al.'s Theano code, the
+# TensorFlow and PyTorch ports) use momentum 0.9 (PyTorch's 0.1) and
+# epsilon 1e-5; Keras' defaults (0.99, 1e-3) make the moving statistics
+# that inference uses lag far behind a fast-moving generator.
+BN_MOMENTUM = 0.9
+NORM_EPSILON = 1e-5
+
+
+def check_choice(name, value, valid):
+    """Raises a ValueError listing `valid` unless `value` is one of them."""
+    if value not in valid:
+        names = ", ".join(repr(v) for v in valid)
+        raise ValueError(
+            f"Unknown `{name}`; valid names are {names}. "
+            f"Received: {name}={value!r}"
+        )
+
+
+def check_positive_int(name, value):
+    """Raises a ValueError unless `value` is a positive (non-bool) int."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(
+            f"`{name}` must be a positive integer. Received: {name}={value!r}"
+        )
+
+
+def initializer_factory(kernel_initializer, activation, default):
+    """Returns a function that makes a fresh kernel initializer per layer.
+
+    Args:
+        kernel_initializer: None, or anything `keras.initializers.get`
+            accepts (a name, a config dict or an initializer instance).
+        activation: the activation name. With None above, "selu" gets
+            "lecun_normal", which self-normalization needs (Klambauer et al.
+            2017, arXiv:1706.02515).
+        default: what None means for the other activations (an
+            identifier, as above).
+
+    Returns:
+        A callable with no arguments returning a new initializer. A fresh
+        instance per layer avoids sharing one unseeded initializer.
+    """
+    if kernel_initializer is None:
+        kernel_initializer = "lecun_normal" if activation == "selu" else (
+            default
+        )
+    config = keras.initializers.serialize(
+        keras.initializers.get(kernel_initializer)
+    )
+    return lambda: keras.initializers.get(config)
+
+
+def activation_layer(activation, name):
+    """A new activation layer for one of `ACTIVATIONS`."""
+    check_choice("activation", activation, ACTIVATIONS)
+    if activation == "relu":
+        return keras.layers.ReLU(name=name)
+    if activation == "leaky_relu":
+        return keras.layers.LeakyReLU(
+            negative_slope=LEAKY_RELU_SLOPE, name=name
+        )
+    return keras.layers.Activation("selu", name=name)
+
+
+def normalization_layer(normalization, name):
+    """A new normalization layer, or None for "none" and "spectral".
+
+    "layer" normalizes each sample over all its non-batch axes with one
+    scale and offset per channel: for a (batch, H, W, C) feature map that is
+    the layer normalization of WGAN-GP's critic (Gulrajani et al. 2017,
+    arXiv:1704.00028), which Keras spells `GroupNormalization(groups=1)`;
+    `LayerNormalization(axis=[1, 2, 3])` would instead learn H*W*C scales
+    and tie the layer to one image size. On (batch, units) tensors both
+    agree.
+    """
+    if normalization == "batch":
+        return keras.layers.BatchNormalization(
+            momentum=BN_MOMENTUM, epsilon=NORM_EPSILON, name=name
+        )
+    if normalization == "layer":
+        return keras.layers.GroupNormalization(
+            groups=1, epsilon=NORM_EPSILON, name=name
+        )
+    return None
+
+
+def maybe_spectral(layer, normalization, name, dtype=None):
+    """Wraps `layer` in `SpectralNormalization` when normalization says so.
+
+    Args:
+        layer: a layer with a `kernel` (Dense, Conv2D, ...).
+        normalization: the builder's normalization name.
+        name: the wrapper's name (the bare layer keeps its own).
+        dtype: the wrapper's dtype policy. The wrapper casts its output to
+            its input's dtype, so a float32 output layer needs a float32
+            wrapper under mixed precision.
+
+    Returns:
+        The wrapper, or `layer` itself when normalization is not
+        "spectral".
+    """
+    if normalization != "spectral":
+        return layer
+    return keras.layers.SpectralNormalization(layer, name=name, dtype=dtype)
+
+
+def norm_act(x, normalization, activation, prefix):
+    """Applies the normalization (if any) then the activation to `x`."""
+    norm = normalization_layer(normalization, f"{prefix}_norm")
+    if norm is not None:
+        x = norm(x)
+    return activation_layer(activation, f"{prefix}_{activation}")(x)
+
+
+def logit_head(features, normalization="none", kernel_initializer=None):
+    """Flattens `features` into one float32 logit per sample.
+
+    Args:
+        features: tensor of shape (batch, ...).
+        normalization: "spectral" wraps the Dense in `SpectralNormalization`;
+            anything else leaves it bare.
+        kernel_initializer: a Keras initializer identifier, or None for
+            Glorot uniform.
+
+    Returns:
+        A float32 tensor of shape (batch, 1): logits, no sigmoid.
+    """
+    if len(features.shape) > 2:
+        features = keras.layers.Flatten(name="flatten")(features)
+    dense = keras.layers.Dense(
+        1,
+        kernel_initializer=kernel_initializer or "glorot_uniform",
+        dtype="float32",
+        name="logit_dense",
+    )
+    dense = maybe_spectral(
+        dense, normalization, "logit_spectral_dense", dtype="float32"
+    )
+    return dense(features)
