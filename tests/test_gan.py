@@ -56,7 +56,8 @@ def test_variant_trains_and_weights_move(name):
 
 def test_clipping_bounds_every_critic_weight():
     gan = make_gan("wgan", clip_value=0.01)
-    gan.fit(point_batches(BATCH * 5), epochs=1, steps_per_epoch=2, verbose=0, shuffle=False)
+    gan.fit(point_batches(BATCH * 5), epochs=1, steps_per_epoch=2,
+            verbose=0, shuffle=False)
     for variable in gan.discriminator.trainable_variables:
         assert np.max(np.abs(variable.numpy())) <= 0.01 + 1e-7
     assert any(np.max(np.abs(v.numpy())) > 0.01
@@ -100,7 +101,8 @@ def test_indivisible_critic_batch_raises():
 
 def test_metrics_are_epoch_means():
     gan = make_gan("dcgan")
-    gan.fit(point_batches(BATCH), epochs=1, steps_per_epoch=3, verbose=0, shuffle=False)
+    gan.fit(point_batches(BATCH), epochs=1, steps_per_epoch=3,
+            verbose=0, shuffle=False)
     assert int(gan.d_loss_tracker.count) == 3
     assert int(gan.g_loss_tracker.count) == 3
 
