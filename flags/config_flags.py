@@ -1,0 +1,62 @@
+"""Turns the parsed flags into one `TrainConfig`, and checks it at start-up.
+
+Importing this module defines every flag of run.py (it imports the flag
+modules) and registers one multi-flag validator that resolves the config, so
+an impossible combination fails before any work, with a message naming the
+flags (the config fields carry the flags' names).
+"""
+
+import dataclasses
+
+from absl import flags
+
+from flags import data_flags  # noqa: F401 (defines flags)
+from flags import export_flags  # noqa: F401
+from flags import model_flags  # noqa: F401
+from flags import train_flags  # noqa: F401
+from keras_gans import config as config_lib
+
+_RANGE_FLAGS = ("real_label_range", "fake_label_range")
+CONFIG_FLAGS = tuple(
+    f.name for f in dataclasses.fields(config_lib.TrainConfig)
+)
+
+
+def _parse_range(name, value):
+    if value is None:
+        return None
+    try:
+        low, high = (float(v) for v in value)
+    except ValueError:
+        raise flags.ValidationError(
+            f"--{name} takes two numbers LOW,HIGH (e.g. 0.7,1.2). "
+            f"Received: {name}={','.join(value)}"
+        ) from None
+    return (low, high)
+
+
+def to_config(values):
+    """A `TrainConfig` from a dict of flag values (name -> value)."""
+    kwargs = {name: values[name] for name in CONFIG_FLAGS if name in values}
+    for name in _RANGE_FLAGS:
+        kwargs[name] = _parse_range(name, kwargs.get(name))
+    kwargs["export_format"] = tuple(kwargs.get("export_format") or ())
+    return config_lib.TrainConfig(**kwargs)
+
+
+def _check(values):
+    try:
+        config_lib.resolve(to_config(values))
+    except ValueError as e:
+        raise flags.ValidationError(str(e)) from None
+    return True
+
+
+flags.register_multi_flags_validator(
+    [name for name in CONFIG_FLAGS if name in flags.FLAGS], _check
+)
+
+
+def config_from_flags(flag_values=flags.FLAGS):
+    """The `TrainConfig` of the parsed flags."""
+    return to_config({name: flag_values[name].value for name in flag_values})

@@ -1,0 +1,50 @@
+"""Flags that choose the GAN variant and override its paper defaults.
+
+Flags left unset (None) take the variant's value, listed in
+keras_gans/models/variants.py.
+"""
+
+from absl import flags
+
+from keras_gans import losses
+from keras_gans import penalties
+from keras_gans.models import variants
+
+flags.DEFINE_enum("model", "wgan_gp", list(variants.VARIANTS),
+                  "GAN variant: a preset of loss, penalty, clipping, "
+                  "n_critic and optimizer.")
+flags.DEFINE_enum("loss", None, list(losses.LOSSES),
+                  "Adversarial loss (default: the variant's).")
+flags.DEFINE_enum("penalty", None, list(penalties.PENALTIES),
+                  "Discriminator gradient penalty (default: the variant's).")
+flags.DEFINE_float("gp_weight", None, "Penalty weight lambda.")
+flags.DEFINE_integer("n_critic", None,
+                     "Discriminator updates per generator update.")
+flags.DEFINE_float("clip_value", None,
+                   "WGAN weight clipping bound c (D weights in [-c, c]).")
+flags.DEFINE_boolean("generator_first", False,
+                     "Update the generator before the discriminator.")
+flags.DEFINE_float("label_smoothing", 0.0,
+                   "BCE losses: real targets 1 - label_smoothing / 2.")
+flags.DEFINE_list("real_label_range", None,
+                  "BCE losses: noisy real targets drawn from LOW,HIGH "
+                  "(e.g. 0.7,1.2).")
+flags.DEFINE_list("fake_label_range", None,
+                  "BCE losses: noisy fake targets drawn from LOW,HIGH "
+                  "(e.g. 0.0,0.3).")
+flags.DEFINE_enum("optimizer", None, ["adam", "rmsprop"],
+                  "Optimizer of both networks (default: the variant's).")
+flags.DEFINE_float("d_learning_rate", None, "Discriminator learning rate.")
+flags.DEFINE_float("g_learning_rate", None, "Generator learning rate.")
+flags.DEFINE_float("beta_1", None, "Adam beta_1.")
+flags.DEFINE_float("beta_2", None, "Adam beta_2.")
+flags.DEFINE_enum("d_normalization", None,
+                  ["batch", "layer", "none", "spectral"],
+                  "Discriminator normalization (default: the variant's).")
+flags.DEFINE_enum("g_normalization", "batch", ["batch", "layer", "none"],
+                  "Generator normalization.")
+flags.DEFINE_integer("base_width", None,
+                     "Image networks: channels of the widest-resolution "
+                     "layer (DCGAN: 64).")
+flags.DEFINE_enum("activation", None, ["relu", "leaky_relu", "selu"],
+                  "Hidden activation (default: relu in G, leaky_relu in D).")

@@ -1,0 +1,22 @@
+"""Flags of the run itself: mode, where, how long, on what."""
+
+from absl import flags
+
+flags.DEFINE_enum("mode", "train", ["train", "sample", "export"],
+                  "train: train (resuming --output_dir) and export; "
+                  "sample: write samples of a trained run; export: export "
+                  "a trained run's generator.")
+flags.DEFINE_string("output_dir", "runs/default",
+                    "Run directory: checkpoints, samples, history, export.")
+flags.DEFINE_integer("epochs", 10, "Epochs to train (in all, counting the "
+                     "epochs of a resumed run).")
+flags.DEFINE_integer("steps_per_epoch", 200, "Generator updates per epoch.")
+flags.DEFINE_enum("strategy", "default", ["default", "mirrored",
+                                          "multi_worker"],
+                  "tf.distribute strategy; multi_worker reads TF_CONFIG.")
+flags.DEFINE_enum("jit_compile", "auto", ["auto", "true", "false"],
+                  "Compile the train step with XLA (auto: on GPU only).")
+flags.DEFINE_integer("steps_per_execution", 1,
+                     "Train steps per compiled call.")
+flags.DEFINE_integer("verbose", 1, "Keras fit verbosity (1: progress bar).")
+flags.DEFINE_integer("num_samples", 64, "--mode=sample: samples to draw.")

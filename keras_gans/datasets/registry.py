@@ -1,0 +1,75 @@
+"""Datasets by name: each gives a batched `tf.data.Dataset` and a spec.
+
+The spec tells models, sample pictures, metrics and the export what the
+samples are, so nothing downstream needs to know the dataset's name.
+"""
+
+import dataclasses
+from typing import Optional
+
+import numpy as np
+
+from keras_gans.datasets import mixtures
+
+
+@dataclasses.dataclass(frozen=True)
+class DataSpec:
+    """What a dataset yields.
+
+    Attributes:
+        name: the dataset's name.
+        kind: "points" (float vectors) or "image" (H, W, C in [-1, 1]).
+        sample_shape: shape of one sample, e.g. (2,) or (64, 64, 3).
+        modes: (K, D) array of mixture centers, for points data with known
+            modes (mode coverage and scatter plots); else None.
+        mode_std: the mixture components' standard deviation, or None.
+        label_spec: label names and format for conditional data; None for
+            unconditional data (the core datasets).
+    """
+
+    name: str
+    kind: str
+    sample_shape: tuple
+    modes: Optional[np.ndarray] = None
+    mode_std: Optional[float] = None
+    label_spec: Optional[dict] = None
+
+
+def _mixture(name, batch_size, seed):
+    spec = DataSpec(
+        name=name,
+        kind="points",
+        sample_shape=(2,),
+        modes=mixtures.mixture_modes(name),
+        mode_std=mixtures.mixture_std(name),
+    )
+    return mixtures.mixture_dataset(name, batch_size, seed), spec
+
+
+_LOADERS = {name: _mixture for name in mixtures.MIXTURE_NAMES}
+DATASET_NAMES = tuple(_LOADERS)
+
+
+def load_dataset(name, batch_size, seed=0):
+    """Returns (dataset, spec) for the dataset called `name`.
+
+    Args:
+        name: a name in `DATASET_NAMES`.
+        batch_size: rows per batch (static, remainder dropped).
+        seed: int, makes the data deterministic.
+
+    Returns:
+        (tf.data.Dataset of (batch_size,) + spec.sample_shape float32
+        batches, repeating; `DataSpec`).
+    """
+    if name not in _LOADERS:
+        raise ValueError(
+            f"Unknown dataset. Valid names: {', '.join(DATASET_NAMES)}. "
+            f"Received: dataset={name!r}"
+        )
+    return _LOADERS[name](name, batch_size, seed)
+
+
+def dataset_spec(name):
+    """The `DataSpec` of `name` without building its pipeline."""
+    return load_dataset(name, 1)[1]

@@ -1,0 +1,322 @@
+"""Config -> data -> networks -> GAN -> compile -> fit, and back again.
+
+The flag-free core of `run.py`: `train(config)`, `sample(...)`,
+`export(...)`. A run directory holds:
+
+    config.json                  the resolved TrainConfig
+    checkpoints/                 latest weights + optimizers, epoch counter
+    history.csv, losses.png      the loss history and its plot
+    samples/epoch_NNNN.png       pictures at a fixed noise
+    gan.keras                    the whole model, at the end of training
+    export/                      SavedModel + keras_gans.json for serving
+"""
+
+import dataclasses
+import json
+import logging
+import os
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from keras_gans import callbacks as gan_callbacks
+from keras_gans import config as config_lib
+from keras_gans import datasets
+from keras_gans import export as export_lib
+from keras_gans import networks
+from keras_gans import visualize
+from keras_gans.models import GAN
+
+CONFIG_FILE = "config.json"
+CHECKPOINT_DIR = "checkpoints"
+HISTORY_FILE = "history.csv"
+# Default noise sizes: 2 for the 2-D mixtures (as in the PacGAN code), 100
+# for images (DCGAN).
+DEFAULT_LATENT_DIM = {"points": 2, "image": 100}
+
+log = logging.getLogger("keras_gans")
+
+
+def resolve_config(config):
+    """`config_lib.resolve` plus the dataset-dependent defaults."""
+    config = config_lib.resolve(config)
+    if config.latent_dim is None:
+        kind = datasets.dataset_spec(config.dataset).kind
+        config = dataclasses.replace(
+            config, latent_dim=DEFAULT_LATENT_DIM[kind]
+        )
+    return config
+
+
+def get_strategy(name):
+    """The tf.distribute strategy called `name` (see config.STRATEGIES).
+
+    "multi_worker" reads the cluster from the TF_CONFIG environment
+    variable; create it before any other TensorFlow work.
+    """
+    if name == "mirrored":
+        return tf.distribute.MirroredStrategy()
+    if name == "multi_worker":
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    return tf.distribute.get_strategy()
+
+
+def build_networks(config, spec):
+    """(generator, discriminator) for the dataset's kind of samples."""
+    if spec.kind == "points":
+        generator = networks.build_mlp_generator(
+            latent_dim=config.latent_dim,
+            output_dim=spec.sample_shape[0],
+            activation=config.activation or "relu",
+            normalization=config.g_normalization,
+        )
+        discriminator = networks.build_mlp_discriminator(
+            input_dim=spec.sample_shape[0],
+            activation=config.activation or "leaky_relu",
+            normalization=config.d_normalization,
+        )
+        return generator, discriminator
+    size, _, channels = spec.sample_shape
+    width = config.base_width or 64
+    generator = networks.build_dcgan_generator(
+        image_size=size,
+        latent_dim=config.latent_dim,
+        channels=channels,
+        base_width=width,
+        activation=config.activation or "relu",
+        normalization=config.g_normalization,
+    )
+    discriminator = networks.build_dcgan_discriminator(
+        image_size=size,
+        channels=channels,
+        base_width=width,
+        normalization=config.d_normalization,
+    )
+    return generator, discriminator
+
+
+def _optimizer(config, learning_rate):
+    if config.optimizer == "rmsprop":
+        return keras.optimizers.RMSprop(learning_rate)
+    return keras.optimizers.Adam(
+        learning_rate, beta_1=config.beta_1, beta_2=config.beta_2
+    )
+
+
+def _jit_compile(value):
+    return {"auto": "auto", "true": True, "false": False}[value]
+
+
+def build_gan(config, spec):
+    """A compiled `GAN` for a resolved config. Call inside strategy scope."""
+    generator, discriminator = build_networks(config, spec)
+    gan = GAN(
+        generator,
+        discriminator,
+        latent_dim=config.latent_dim,
+        loss=config.loss,
+        penalty=config.penalty,
+        penalty_weight=config.gp_weight,
+        n_critic=config.n_critic,
+        generator_first=config.generator_first,
+        clip_value=config.clip_value,
+        label_smoothing=config.label_smoothing,
+        real_label_range=config.real_label_range,
+        fake_label_range=config.fake_label_range,
+        seed=config.seed,
+    )
+    gan.compile(
+        d_optimizer=_optimizer(config, config.d_learning_rate),
+        g_optimizer=_optimizer(config, config.g_learning_rate),
+        jit_compile=_jit_compile(config.jit_compile),
+        steps_per_execution=config.steps_per_execution,
+    )
+    return gan
+
+
+def _checkpoint_epoch(output_dir):
+    """The epoch count stored by BackupAndRestore, or None."""
+    path = os.path.join(output_dir, CHECKPOINT_DIR, "training_metadata.json")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return int(json.load(f)["epoch"])
+
+
+def read_config(output_dir):
+    """The resolved `TrainConfig` a run directory was written with."""
+    path = os.path.join(output_dir, CONFIG_FILE)
+    if not os.path.exists(path):
+        raise FileNotFoundError(
+            f"{path} not found: --output_dir must be a directory written by "
+            f"a training run. Received: output_dir={output_dir!r}"
+        )
+    with open(path) as f:
+        config = config_lib.TrainConfig.from_json(f.read())
+    # The directory may have been moved since: trust where it is now.
+    return dataclasses.replace(config, output_dir=output_dir)
+
+
+def _is_chief(strategy):
+    resolver = getattr(strategy, "cluster_resolver", None)
+    if resolver is None or not resolver.cluster_spec().as_dict():
+        return True
+    return resolver.task_type in (None, "chief") or (
+        resolver.task_type == "worker" and resolver.task_id == 0
+        and "chief" not in resolver.cluster_spec().as_dict()
+    )
+
+
+def train(config, strategy=None):
+    """Trains a GAN as `config` says; resumes a matching run directory.
+
+    Args:
+        config: a `TrainConfig` (resolved here).
+        strategy: a tf.distribute strategy; default: `config.strategy`.
+
+    Returns:
+        (gan, history): the trained `GAN` and the `keras.callbacks.History`.
+
+    Raises:
+        ValueError: a bad config, or an output directory written with an
+            incompatible configuration.
+    """
+    if strategy is None:
+        strategy = get_strategy(config.strategy)
+    config = resolve_config(config)
+    output_dir = config.output_dir
+    chief = _is_chief(strategy)
+    if not chief:
+        # Other workers keep their own checkpoints and write no pictures.
+        output_dir = os.path.join(
+            output_dir, "workers",
+            f"{strategy.cluster_resolver.task_id}",
+        )
+    os.makedirs(output_dir, exist_ok=True)
+
+    initial_epoch = _checkpoint_epoch(output_dir) or 0
+    config_path = os.path.join(output_dir, CONFIG_FILE)
+    if initial_epoch:
+        config_lib.check_resumable(read_config(output_dir), config)
+        log.info("Resuming %s from epoch %d.", output_dir, initial_epoch)
+    with open(config_path, "w") as f:
+        f.write(config.to_json())
+
+    dataset, spec = datasets.load_dataset(
+        config.dataset, config.batch_size * config.n_critic, config.seed
+    )
+    # The embedded data is a function of the batch index: skipping the
+    # consumed batches continues the stream where the checkpoint left it.
+    dataset = dataset.skip(initial_epoch * config.steps_per_epoch)
+    with strategy.scope():
+        gan = build_gan(config, spec)
+
+    csv_path = os.path.join(output_dir, HISTORY_FILE)
+    callbacks = [
+        keras.callbacks.BackupAndRestore(
+            os.path.join(output_dir, CHECKPOINT_DIR), delete_checkpoint=False
+        ),
+        gan_callbacks.SamplePictures(
+            output_dir, spec, config.latent_dim, seed=config.seed
+        ),
+        keras.callbacks.CSVLogger(csv_path, append=bool(initial_epoch)),
+        gan_callbacks.LossPlot(csv_path,
+                               os.path.join(output_dir, "losses.png")),
+    ]
+    if not chief:
+        callbacks = callbacks[:1]
+    history = gan.fit(
+        dataset,
+        epochs=config.epochs,
+        steps_per_epoch=config.steps_per_epoch,
+        callbacks=callbacks,
+        shuffle=False,
+        verbose=config.verbose,
+    )
+    if chief:
+        gan.save(os.path.join(output_dir, "gan.keras"))
+        export(config, gan=gan, spec=spec)
+    return gan, history
+
+
+def load_gan(output_dir):
+    """The GAN of a run directory with its latest checkpoint's weights."""
+    config = read_config(output_dir)
+    spec = datasets.dataset_spec(config.dataset)
+    gan = build_gan(config, spec)
+    weights = os.path.join(output_dir, CHECKPOINT_DIR, "latest.weights.h5")
+    if not os.path.exists(weights):
+        raise FileNotFoundError(
+            f"{weights} not found: the run in {output_dir} has not finished "
+            "an epoch yet."
+        )
+    gan.load_weights(weights)
+    return gan, config, spec
+
+
+def export(config, gan=None, spec=None, export_dir=None, formats=None):
+    """Exports a run's generator for serving (see `keras_gans.export`).
+
+    Args:
+        config: the run's `TrainConfig`.
+        gan: the trained GAN; loaded from `config.output_dir` if None.
+        spec: its `DataSpec` (looked up if None).
+        export_dir: default `config.export_dir` or `<output_dir>/export`.
+        formats: default `config.export_format`.
+
+    Returns:
+        The export directory (it holds keras_gans.json).
+    """
+    if gan is None:
+        gan, _, spec = load_gan(config.output_dir)
+    spec = spec or datasets.dataset_spec(config.dataset)
+    export_dir = export_dir or config.export_dir or os.path.join(
+        config.output_dir, "export"
+    )
+    export_lib.export_generator(
+        gan.generator,
+        export_dir,
+        latent_dim=gan.latent_dim,
+        sample_kind=spec.kind,
+        dataset=spec.name,
+        label_spec=spec.label_spec,
+        formats=tuple(formats or config.export_format),
+        extra_metadata={
+            "model": config.model,
+            "loss": config.loss,
+            "generator_steps": int(gan.g_optimizer.iterations.numpy()),
+        },
+    )
+    return export_dir
+
+
+def sample(output_dir, num_samples, seed=0, path=None):
+    """Draws samples from a run's generator and writes a picture + .npy.
+
+    Args:
+        output_dir: a run directory.
+        num_samples: how many samples.
+        seed: seed of the noise.
+        path: PNG path; default `<output_dir>/samples/sample_seed<seed>.png`.
+
+    Returns:
+        (samples array, PNG path). Images are uint8 NHWC, points float32.
+    """
+    gan, config, spec = load_gan(output_dir)
+    z = np.random.default_rng(seed).standard_normal(
+        (num_samples, config.latent_dim)
+    ).astype("float32")
+    samples = np.asarray(gan.generate(z))
+    path = path or os.path.join(
+        output_dir, "samples", f"sample_seed{seed}.png"
+    )
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    if spec.kind == "points":
+        visualize.save_scatter(samples, path, modes=spec.modes,
+                               title=f"{config.model} on {spec.name}")
+    else:
+        samples = visualize.to_uint8(samples)
+        visualize.save_image_grid(samples, path)
+    np.save(os.path.splitext(path)[0] + ".npy", samples)
+    return samples, path

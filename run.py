@@ -1,0 +1,84 @@
+"""keras_gans command line: train, sample from or export a GAN.
+
+    python run.py --model=wgan_gp --dataset=grid --output_dir=runs/grid
+    python run.py --mode=sample --output_dir=runs/grid --num_samples=2500
+    python run.py --mode=export --output_dir=runs/grid --export_format=onnx
+
+All flags: python run.py --helpfull. The library (keras_gans/) reads no flags:
+this file turns them into one TrainConfig and calls keras_gans.train_lib.
+"""
+
+import logging
+import os
+import sys
+
+# Quiets TensorFlow's C++ INFO logging after start-up; users can still
+# raise it with TF_CPP_MIN_LOG_LEVEL=0.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from absl import app  # noqa: E402
+from absl import flags  # noqa: E402
+from absl import logging as absl_logging  # noqa: E402
+
+from flags import config_flags  # noqa: E402
+
+FLAGS = flags.FLAGS
+
+
+def main(argv):
+    if len(argv) > 1:
+        raise app.UsageError(
+            f"Unexpected arguments (flags start with --): {argv[1:]}"
+        )
+    # TensorFlow's own INFO lines (SavedModel internals) are noise to a
+    # user; keras_gans' messages are not.
+    absl_logging.set_verbosity(absl_logging.WARNING)
+    log = logging.getLogger("keras_gans")
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("keras_gans: %(message)s"))
+    log.addHandler(handler)
+    config = config_flags.config_from_flags(FLAGS)
+    try:
+        _run_mode(config)
+    except (ValueError, FileNotFoundError) as e:
+        # Bad input: the message says what and where; no traceback.
+        print(f"Error: {e}", file=sys.stderr)
+        sys.stderr.flush()
+        os._exit(2)
+    # TensorFlow processes have been seen idling for tens of seconds at
+    # exit after their work is done; the work is done, so leave now.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+def _run_mode(config):
+    from keras_gans import train_lib
+
+    if FLAGS.mode == "train":
+        train_lib.train(config)
+        print(f"Run written to {config.output_dir}")
+    elif FLAGS.mode == "sample":
+        _, path = train_lib.sample(
+            FLAGS.output_dir, FLAGS.num_samples, seed=FLAGS.seed
+        )
+        print(f"Samples written to {path}")
+    elif FLAGS.mode == "export":
+        saved = train_lib.read_config(FLAGS.output_dir)
+        export_dir = train_lib.export(
+            saved,
+            export_dir=FLAGS.export_dir,
+            formats=FLAGS.export_format,
+        )
+        print(f"Exported to {export_dir}")
+
+
+def console_main():
+    """Entry point of the `keras-gans` console script."""
+    app.run(main)
+
+
+if __name__ == "__main__":
+    app.run(main)
