@@ -209,6 +209,8 @@ def train(config, strategy=None):
     # The embedded data is a function of the batch index: skipping the
     # consumed batches continues the stream where the checkpoint left it.
     dataset = dataset.skip(initial_epoch * config.steps_per_epoch)
+    # Same seed, same initial weights: a run is reproducible.
+    keras.utils.set_random_seed(config.seed)
     with strategy.scope():
         gan = build_gan(config, spec)
 
@@ -236,7 +238,8 @@ def train(config, strategy=None):
     )
     if chief:
         gan.save(os.path.join(output_dir, "gan.keras"))
-        export(config, gan=gan, spec=spec)
+        if config.export_format:  # () skips the export
+            export(config, gan=gan, spec=spec)
     return gan, history
 
 
@@ -281,7 +284,7 @@ def export(config, gan=None, spec=None, export_dir=None, formats=None):
         sample_kind=spec.kind,
         dataset=spec.name,
         label_spec=spec.label_spec,
-        formats=tuple(formats or config.export_format),
+        formats=tuple(formats or config.export_format or ("saved_model",)),
         extra_metadata={
             "model": config.model,
             "loss": config.loss,

@@ -1,0 +1,338 @@
+"""Pictures of GAN training: image grids, 2-D scatters and loss curves.
+
+Everything here draws on `matplotlib.figure.Figure` objects with the Agg
+canvas, never through `pyplot`: no global figure state, no GUI backend, so
+it works headless and from callbacks running in other threads.
+
+Example:
+
+```python
+from keras_gans import visualize
+
+visualize.save_image_grid(images, "samples.png")  # (N, H, W, C)
+visualize.save_scatter(points, "ring.png", modes=modes, title="epoch 3")
+visualize.save_loss_plot("log.csv", "losses.png")
+```
+"""
+
+import csv
+import math
+import os
+
+import matplotlib.image
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+# Pixels between tiles of an image grid, and their value.
+_GRID_PADDING = 2
+_GRID_PAD_VALUE = 0
+# Height in pixels of the band above an image grid that holds the title.
+_TITLE_BAND = 24
+_DPI = 100
+
+
+def to_uint8(images):
+    """Converts images from float [-1, 1] to uint8 [0, 255].
+
+    Computes `clip(round((x + 1) * 127.5), 0, 255)` with numpy's rounding
+    (half to even), the same formula as the exported generator: -1 -> 0,
+    1 -> 255 and 0 -> 128 (127.5 rounds to the even 128). Values outside
+    [-1, 1] are clipped.
+
+    Args:
+        images: Array-like of floats in [-1, 1], any shape.
+
+    Returns:
+        A uint8 `np.ndarray` of the same shape.
+    """
+    images = np.asarray(images, dtype="float32")
+    return np.clip(np.round((images + 1.0) * 127.5), 0, 255).astype("uint8")
+
+
+def _as_uint8_images(images):
+    """Validates a batch of images and returns it as uint8 (N, H, W, 3)."""
+    images = np.asarray(images)
+    if images.ndim == 3:
+        images = images[..., None]
+    if images.ndim != 4 or images.shape[-1] not in (1, 3):
+        raise ValueError(
+            "`images` must have shape (N, H, W, C) with C in {1, 3}. "
+            f"Received: images.shape={images.shape}"
+        )
+    if len(images) == 0:
+        raise ValueError(
+            "`images` must hold at least one image. "
+            f"Received: images.shape={images.shape}"
+        )
+    if np.issubdtype(images.dtype, np.floating):
+        images = to_uint8(images)
+    elif images.dtype != np.uint8:
+        raise ValueError(
+            "`images` must be uint8 in [0, 255] or float in [-1, 1]. "
+            f"Received: images.dtype={images.dtype}"
+        )
+    if images.shape[-1] == 1:
+        images = np.repeat(images, 3, axis=-1)
+    return images
+
+
+def tile_images(images, num_rows=None):
+    """Tiles a batch of images into one image, with padding between tiles.
+
+    Args:
+        images: uint8 or float in [-1, 1] array of shape `(N, H, W, C)`,
+            C in {1, 3}.
+        num_rows: Optional positive int, rows of the grid. By default the
+            grid is near square: `ceil(sqrt(N))` columns.
+
+    Returns:
+        A uint8 `np.ndarray` of shape `(rows * (H + p) + p,
+        cols * (W + p) + p, 3)` with `p = 2` pixels of black padding; empty
+        cells are black.
+    """
+    images = _as_uint8_images(images)
+    num, height, width, _ = images.shape
+    if num_rows is None:
+        num_cols = math.ceil(math.sqrt(num))
+        num_rows = math.ceil(num / num_cols)
+    else:
+        if int(num_rows) != num_rows or num_rows < 1:
+            raise ValueError(
+                "`num_rows` must be a positive int. "
+                f"Received: num_rows={num_rows}"
+            )
+        num_rows = int(num_rows)
+        num_cols = math.ceil(num / num_rows)
+    pad = _GRID_PADDING
+    grid = np.full(
+        (num_rows * (height + pad) + pad, num_cols * (width + pad) + pad, 3),
+        _GRID_PAD_VALUE,
+        dtype="uint8",
+    )
+    for k in range(min(num, num_rows * num_cols)):
+        row, col = divmod(k, num_cols)
+        top = pad + row * (height + pad)
+        left = pad + col * (width + pad)
+        grid[top:top + height, left:left + width] = images[k]
+    return grid
+
+
+def _make_dirs(path):
+    directory = os.path.dirname(os.fspath(path))
+    if directory:
+        os.makedirs(directory, exist_ok=True)
+
+
+def save_image_grid(images, path, num_rows=None, title=None):
+    """Writes a batch of images as one PNG grid, one pixel per pixel.
+
+    Args:
+        images: uint8 in [0, 255] or float in [-1, 1] array of shape
+            `(N, H, W, C)`, C in {1, 3}.
+        path: Where to write the PNG; parent folders are created.
+        num_rows: Optional positive int, rows of the grid (default: near
+            square); the grid has `ceil(N / num_rows)` columns and empty
+            cells stay black.
+        title: Optional string written in a white band above the grid.
+
+    Returns:
+        `path`.
+    """
+    grid = tile_images(images, num_rows=num_rows)
+    _make_dirs(path)
+    if title is None:
+        matplotlib.image.imsave(path, grid, format="png")
+        return path
+    height, width, _ = grid.shape
+    fig = Figure(
+        figsize=(width / _DPI, (height + _TITLE_BAND) / _DPI), dpi=_DPI
+    )
+    FigureCanvasAgg(fig)
+    fig.figimage(grid, xo=0, yo=0, origin="upper")
+    fig.text(
+        0.5, 1.0 - 0.5 * _TITLE_BAND / (height + _TITLE_BAND), str(title),
+        ha="center", va="center", fontsize=9,
+    )
+    fig.savefig(path, dpi=_DPI, format="png")
+    return path
+
+
+def _axis_limits(modes, samples, limits):
+    """Returns `(xmin, xmax, ymin, ymax)` for a scatter plot."""
+    if limits is not None:
+        limits = tuple(float(v) for v in limits)
+        if len(limits) == 2:
+            return limits + limits
+        if len(limits) == 4:
+            return limits
+        raise ValueError(
+            "`limits` must be (low, high) or (xmin, xmax, ymin, ymax). "
+            f"Received: limits={limits}"
+        )
+    points = modes if modes is not None else samples
+    points = points[np.all(np.isfinite(points), axis=1)]
+    if len(points) == 0:
+        return (-1.0, 1.0, -1.0, 1.0)
+    low, high = points.min(axis=0), points.max(axis=0)
+    center = (low + high) / 2.0
+    # A square window: the larger span plus a quarter on each side.
+    half = max(float(np.max(high - low)) * 0.75, 1e-3)
+    return (
+        center[0] - half, center[0] + half,
+        center[1] - half, center[1] + half,
+    )
+
+
+def save_scatter(samples, path, modes=None, title=None, limits=None):
+    """Writes a PNG scatter of 2-D samples drawn over the true modes.
+
+    The window is fixed by `limits`, else derived from `modes` only (the
+    modes' bounding square, widened by half its side), so that pictures of
+    successive epochs share axes. Without either, it is derived from the
+    samples.
+
+    Args:
+        samples: Array-like of shape `(N, 2)`, the generated points.
+        path: Where to write the PNG; parent folders are created.
+        modes: Optional array-like of shape `(K, 2)`, drawn as red crosses.
+        title: Optional string, the axes title.
+        limits: Optional `(low, high)` for both axes or
+            `(xmin, xmax, ymin, ymax)`.
+
+    Returns:
+        `path`.
+    """
+    samples = np.asarray(samples, dtype="float64")
+    if samples.ndim != 2 or samples.shape[1] != 2:
+        raise ValueError(
+            "`samples` must have shape (N, 2). "
+            f"Received: samples.shape={samples.shape}"
+        )
+    if modes is not None:
+        modes = np.asarray(modes, dtype="float64")
+        if modes.ndim != 2 or modes.shape[1] != 2:
+            raise ValueError(
+                "`modes` must have shape (K, 2). "
+                f"Received: modes.shape={modes.shape}"
+            )
+    xmin, xmax, ymin, ymax = _axis_limits(modes, samples, limits)
+
+    fig = Figure(figsize=(5, 5), dpi=_DPI)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot(1, 1, 1)
+    ax.scatter(
+        samples[:, 0], samples[:, 1], s=2, alpha=0.3, color="tab:blue",
+        linewidths=0, label="samples", zorder=2,
+    )
+    if modes is not None:
+        ax.scatter(
+            modes[:, 0], modes[:, 1], s=40, marker="x", color="red",
+            linewidths=1.5, label="modes", zorder=1,
+        )
+    ax.set_xlim(xmin, xmax)
+    ax.set_ylim(ymin, ymax)
+    ax.set_aspect("equal")
+    if title is not None:
+        ax.set_title(str(title))
+    fig.tight_layout()
+    _make_dirs(path)
+    fig.savefig(path, dpi=_DPI, format="png")
+    return path
+
+
+def _read_csv_log(csv_path):
+    """Reads a CSVLogger file into (header, rows of strings)."""
+    if not os.path.isfile(csv_path):
+        raise ValueError(f"No CSV log file. Received: csv_path={csv_path}")
+    with open(csv_path, newline="") as f:
+        rows = [row for row in csv.reader(f) if row]
+    if len(rows) < 2:
+        raise ValueError(
+            "The CSV log holds no epochs (it needs a header and at least "
+            f"one row). Received: csv_path={csv_path}"
+        )
+    header = [name.strip() for name in rows[0]]
+    if "epoch" not in header:
+        raise ValueError(
+            "The CSV log has no `epoch` column (expected a Keras CSVLogger "
+            f"file). Received: csv_path={csv_path}"
+        )
+    # Files concatenated from several runs may repeat the header: skip it.
+    return header, [row for row in rows[1:] if row != rows[0]]
+
+
+def _to_float(text):
+    try:
+        return float(text)
+    except ValueError:  # "NA" for a key missing that epoch, or empty.
+        return float("nan")
+
+
+def save_loss_plot(csv_path, png_path, columns=None):
+    """Plots the losses of a Keras `CSVLogger` file against epoch.
+
+    By default the curves are the columns whose name contains `"loss"` or
+    `"penalty"` (e.g. `d_loss`, `g_loss`, `penalty`); if there is none,
+    every column but `epoch`. Non-numeric cells (CSVLogger writes `NA`)
+    are left as gaps.
+
+    Args:
+        csv_path: The CSVLogger file, header `epoch,<metric>,...`.
+        png_path: Where to write the PNG; parent folders are created.
+        columns: Optional list of column names to plot instead.
+
+    Returns:
+        `png_path`.
+
+    Raises:
+        ValueError: If the file is missing, holds no rows, has no `epoch`
+            column, or a requested column is absent.
+    """
+    header, rows = _read_csv_log(csv_path)
+    values = np.array(
+        [
+            [_to_float(row[i]) if i < len(row) else float("nan")
+             for i in range(len(header))]
+            for row in rows
+        ],
+        dtype="float64",
+    ).reshape(len(rows), len(header))
+    others = [name for name in header if name != "epoch"]
+    if columns is None:
+        # Columns with no value at all (CSVLogger's val_* placeholders when
+        # there is no validation data) would only clutter the legend.
+        others = [
+            name for name in others
+            if not np.isnan(values[:, header.index(name)]).all()
+        ]
+        columns = [
+            name for name in others if "loss" in name or "penalty" in name
+        ] or others
+    else:
+        missing = [name for name in columns if name not in header]
+        if missing:
+            raise ValueError(
+                f"Columns {missing} are not in {csv_path} (columns: "
+                f"{header}). Received: columns={columns}"
+            )
+    epoch = values[:, header.index("epoch")]
+
+    fig = Figure(figsize=(6, 4), dpi=_DPI)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot(1, 1, 1)
+    for name in columns:
+        ax.plot(
+            epoch, values[:, header.index(name)], marker=".", label=name
+        )
+    ax.set_xlabel("epoch")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylabel("loss")
+    ax.grid(True, alpha=0.3)
+    if columns:
+        ax.legend()
+    fig.tight_layout()
+    _make_dirs(png_path)
+    fig.savefig(png_path, dpi=_DPI, format="png")
+    return png_path

@@ -1,0 +1,87 @@
+"""run.py: flags reach the config; bad flags fail at start-up."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from absl import flags
+from absl.testing import flagsaver
+
+from flags import config_flags
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FLAGS = flags.FLAGS
+
+
+def parse(*argv):
+    FLAGS.unparse_flags()
+    FLAGS(["run.py", *argv])
+    return config_flags.config_from_flags(FLAGS)
+
+
+@flagsaver.flagsaver
+def test_flags_become_config():
+    config = parse("--model=wgan", "--clip_value=0.02", "--n_critic=3",
+                   "--dataset=ring", "--real_label_range=0.7,1.2",
+                   "--model=dcgan", "--export_format=saved_model,onnx")
+    assert config.model == "dcgan" and config.clip_value == 0.02
+    assert config.n_critic == 3 and config.dataset == "ring"
+    assert config.real_label_range == (0.7, 1.2)
+    assert config.export_format == ("saved_model", "onnx")
+
+
+@pytest.mark.parametrize("argv, match", [
+    (["--model=wgan_gp", "--clip_value=0.01"], "clip_value"),
+    (["--model=sngan", "--label_smoothing=0.1"], "loss='hinge'"),
+    (["--model=dcgan", "--real_label_range=0.7"], "real_label_range"),
+    (["--model=gan"], "dcgan"),
+])
+@flagsaver.flagsaver
+def test_bad_flags_fail_at_parse_time(argv, match):
+    FLAGS.unparse_flags()
+    with pytest.raises(flags.Error, match=match):
+        FLAGS(["run.py", *argv])
+
+
+def run_cli(*argv, timeout=300):
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    return subprocess.run(
+        [sys.executable, os.path.join(ROOT, "run.py"), *argv],
+        capture_output=True, text=True, timeout=timeout, env=env, cwd=ROOT,
+    )
+
+
+def test_cli_trains_samples_and_exports(tmp_path):
+    out = str(tmp_path / "run")
+    result = run_cli("--model=lsgan", "--dataset=ring", "--epochs=1",
+                     "--steps_per_epoch=2", "--batch_size=8",
+                     f"--output_dir={out}", "--verbose=2")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert os.path.exists(os.path.join(out, "export", "saved_model.pb"))
+    result = run_cli("--mode=sample", f"--output_dir={out}",
+                     "--num_samples=10")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Samples written to" in result.stdout
+    export_dir = str(tmp_path / "exported")
+    result = run_cli("--mode=export", f"--output_dir={out}",
+                     f"--export_dir={export_dir}")
+    assert result.returncode == 0, result.stderr[-3000:]
+    with open(os.path.join(export_dir, "keras_gans.json")) as f:
+        assert json.load(f)["model"] == "lsgan"
+    # Resuming with another variant is refused with a one-line reason.
+    result = run_cli("--model=dcgan", "--dataset=ring", "--epochs=2",
+                     "--steps_per_epoch=2", "--batch_size=8",
+                     f"--output_dir={out}")
+    assert result.returncode == 2
+    assert "cannot be resumed: model: 'lsgan' -> 'dcgan'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_rejects_impossible_flags_before_any_work(tmp_path):
+    result = run_cli("--model=wgan_gp", "--clip_value=0.01",
+                     f"--output_dir={tmp_path / 'never'}", timeout=120)
+    assert result.returncode != 0
+    assert "clip_value" in result.stderr
+    assert not os.path.exists(tmp_path / "never")

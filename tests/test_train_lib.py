@@ -1,0 +1,111 @@
+"""Runs end to end: outputs, resumption, refusal, sampling, export."""
+
+import dataclasses
+import json
+import os
+
+import numpy as np
+import pytest
+
+from keras_gans import config as config_lib
+from keras_gans import export as export_lib
+from keras_gans import train_lib
+
+
+def tiny_config(output_dir, **overrides):
+    values = dict(model="wgan_gp", dataset="ring", epochs=1,
+                  steps_per_epoch=3, batch_size=8, output_dir=str(output_dir),
+                  verbose=0)
+    values.update(overrides)
+    return config_lib.TrainConfig(**values)
+
+
+def generator_weights(gan):
+    return [v.numpy() for v in gan.generator.weights]
+
+
+def test_run_writes_everything(tmp_path):
+    train_lib.train(tiny_config(tmp_path, epochs=2))
+    for name in ("config.json", "history.csv", "losses.png", "gan.keras",
+                 "samples/epoch_0001.png", "samples/epoch_0002.png",
+                 "checkpoints/latest.weights.h5", "export/saved_model.pb",
+                 "export/keras_gans.json"):
+        assert os.path.getsize(tmp_path / name) > 0, name
+    rows = (tmp_path / "history.csv").read_text().strip().splitlines()
+    assert rows[0].startswith("epoch,") and "modes_covered" in rows[0]
+    assert len(rows) == 3
+    with open(tmp_path / "export" / "keras_gans.json") as f:
+        metadata = json.load(f)
+    assert metadata["latent_dim"] == 2 and metadata["sample_shape"] == [2]
+    assert metadata["model"] == "wgan_gp" and metadata["dataset"] == "ring"
+    generate, _ = export_lib.load_exported(tmp_path / "export")
+    assert generate(np.zeros((3, 2), "float32")).shape == (3, 2)
+
+
+def test_resumed_run_continues_where_it_stopped(tmp_path):
+    straight, _ = train_lib.train(tiny_config(tmp_path / "a", epochs=2))
+    train_lib.train(tiny_config(tmp_path / "b", epochs=1))
+    resumed, history = train_lib.train(tiny_config(tmp_path / "b", epochs=2))
+    # Only the missing epoch ran, from the saved optimizer state, noise
+    # stream and data position.
+    assert len(history.history["d_loss"]) == 1
+    assert int(resumed.g_optimizer.iterations) == 6
+    assert int(resumed.d_optimizer.iterations) == 30
+    for a, b in zip(generator_weights(straight), generator_weights(resumed)):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+    rows = (tmp_path / "b" / "history.csv").read_text().strip().splitlines()
+    assert len(rows) == 3  # header + both epochs, appended
+
+
+def test_refuses_to_resume_another_configuration(tmp_path):
+    train_lib.train(tiny_config(tmp_path))
+    with pytest.raises(ValueError, match="n_critic: 5 -> 3"):
+        train_lib.train(tiny_config(tmp_path, epochs=2, n_critic=3))
+
+
+def test_sample_and_export_from_run_directory(tmp_path):
+    train_lib.train(tiny_config(tmp_path, model="dcgan", export_format=()))
+    samples, path = train_lib.sample(str(tmp_path), 50, seed=3)
+    assert samples.shape == (50, 2) and os.path.getsize(path) > 0
+    again, _ = train_lib.sample(str(tmp_path), 50, seed=3)
+    np.testing.assert_array_equal(samples, again)
+    export_dir = train_lib.export(
+        train_lib.read_config(str(tmp_path)),
+        export_dir=str(tmp_path / "served"),
+    )
+    generate, metadata = export_lib.load_exported(export_dir)
+    assert metadata["model"] == "dcgan"
+    z = np.random.default_rng(0).normal(size=(4, 2)).astype("float32")
+    gan, _, _ = train_lib.load_gan(str(tmp_path))
+    np.testing.assert_allclose(generate(z), gan.generate(z), atol=1e-5)
+
+
+def test_sample_of_missing_run_says_what_is_missing(tmp_path):
+    with pytest.raises(FileNotFoundError, match="config.json"):
+        train_lib.sample(str(tmp_path / "nothing"), 4)
+
+
+@pytest.mark.parametrize("overrides, match", [
+    ({"model": "wgan_gp", "clip_value": 0.01}, "clip_value=0.01"),
+    ({"model": "dcgan", "penalty": "gradient_penalty"},
+     "d_normalization='batch'"),
+    ({"model": "sngan", "label_smoothing": 0.1}, "loss='hinge'"),
+    ({"model": "dcgan", "clip_value": 0.1, "d_normalization": "spectral"},
+     "Spectral"),
+    ({"model": "dcgann"}, "Valid names: dcgan"),
+    ({"batch_size": 0}, "batch_size"),
+    ({"strategy": "tpu"}, "Received: strategy='tpu'"),
+])
+def test_impossible_configs_fail_naming_fields(overrides, match):
+    with pytest.raises(ValueError, match=match):
+        config_lib.resolve(config_lib.TrainConfig(**overrides))
+
+
+def test_variant_defaults_are_overridable():
+    resolved = config_lib.resolve(config_lib.TrainConfig(
+        model="wgan", clip_value=0.05, d_learning_rate=1e-3))
+    assert resolved.clip_value == 0.05 and resolved.n_critic == 5
+    assert resolved.d_learning_rate == 1e-3
+    assert resolved.g_learning_rate == 5e-5 and resolved.optimizer == "rmsprop"
+    assert dataclasses.asdict(resolved) == dataclasses.asdict(
+        config_lib.TrainConfig.from_json(resolved.to_json()))
