@@ -38,6 +38,9 @@ flags.DEFINE_float("d_learning_rate", None, "Discriminator learning rate.")
 flags.DEFINE_float("g_learning_rate", None, "Generator learning rate.")
 flags.DEFINE_float("beta_1", None, "Adam beta_1.")
 flags.DEFINE_float("beta_2", None, "Adam beta_2.")
+flags.DEFINE_enum("lr_decay", "none", ["none", "linear"],
+                  "Learning-rate schedule: linear decays both learning "
+                  "rates to 0 over --epochs * --steps_per_epoch steps.")
 flags.DEFINE_enum("d_normalization", None,
                   ["batch", "layer", "none", "spectral"],
                   "Discriminator normalization (default: the variant's).")

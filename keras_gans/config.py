@@ -17,6 +17,7 @@ STRATEGIES = ("default", "mirrored", "multi_worker")
 JIT_COMPILE = ("auto", "true", "false")
 EXPORT_FORMATS = ("saved_model", "onnx")
 OPTIMIZERS = ("adam", "rmsprop")
+LR_DECAYS = ("none", "linear")
 
 # Fields that may change between a run and its resumption: how long to
 # train, where and how to run, what to write. All others define the model
@@ -55,6 +56,7 @@ class TrainConfig:
     g_learning_rate: Optional[float] = None
     beta_1: Optional[float] = None
     beta_2: Optional[float] = None
+    lr_decay: str = "none"
     # Networks; None: chosen by the dataset (MLP for points, DCGAN images).
     d_normalization: Optional[str] = None
     g_normalization: str = "batch"
@@ -117,6 +119,7 @@ def validate(config):
     losses.get(config.loss)
     penalties.get(config.penalty)
     _check_choice("optimizer", config.optimizer, OPTIMIZERS)
+    _check_choice("lr_decay", config.lr_decay, LR_DECAYS)
     _check_choice("strategy", config.strategy, STRATEGIES)
     _check_choice("jit_compile", config.jit_compile, JIT_COMPILE)
     for fmt in config.export_format:

@@ -96,7 +96,17 @@ def build_networks(config, spec):
     return generator, discriminator
 
 
-def _optimizer(config, learning_rate):
+def _optimizer(config, learning_rate, updates_per_step=1):
+    if config.lr_decay == "linear":
+        # Linear decay to 0 over the whole run, as in WGAN-GP (section 5):
+        # it shrinks the optimizer's step noise, which otherwise blurs
+        # sharp modes late in training.
+        learning_rate = keras.optimizers.schedules.PolynomialDecay(
+            learning_rate,
+            decay_steps=config.epochs * config.steps_per_epoch
+            * updates_per_step,
+            end_learning_rate=0.0,
+        )
     if config.optimizer == "rmsprop":
         return keras.optimizers.RMSprop(learning_rate)
     return keras.optimizers.Adam(
@@ -127,7 +137,8 @@ def build_gan(config, spec):
         seed=config.seed,
     )
     gan.compile(
-        d_optimizer=_optimizer(config, config.d_learning_rate),
+        d_optimizer=_optimizer(config, config.d_learning_rate,
+                               updates_per_step=config.n_critic),
         g_optimizer=_optimizer(config, config.g_learning_rate),
         jit_compile=_jit_compile(config.jit_compile),
         steps_per_execution=config.steps_per_execution,
