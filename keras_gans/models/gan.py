@@ -374,7 +374,17 @@ class GAN(keras.Model):
         if not self.generator_first:
             g_loss = self._generator_step(batch_size, num_replicas)
         self.g_loss_tracker.update_state(g_loss)
-        return {m.name: m.result() for m in self.metrics}
+        logs = {m.name: m.result() for m in self.metrics}
+        strategy = tf.distribute.get_strategy()
+        if (isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
+                and strategy.extended._in_multi_worker_mode()):
+            # Keras 3 reduces fit's logs across workers with
+            # strategy.reduce("MEAN", value, axis=0), which fails on
+            # scalars (tensorflow/tensorflow#72388); this is the same
+            # (private) test Keras makes before reducing that way.
+            logs = {name: tf.reshape(value, [1])
+                    for name, value in logs.items()}
+        return logs
 
     def generate(self, z):
         """Samples for noise z: (batch, latent_dim) -> generator output."""

@@ -89,7 +89,10 @@ def normalization_layer(normalization, name):
     """
     if normalization == "batch":
         return keras.layers.BatchNormalization(
-            momentum=BN_MOMENTUM, epsilon=NORM_EPSILON, name=name
+            momentum=BN_MOMENTUM, epsilon=NORM_EPSILON, name=name,
+            # Statistics over the global batch: otherwise each replica
+            # keeps its own moving averages and the copies drift apart.
+            synchronized=True,
         )
     if normalization == "layer":
         return keras.layers.GroupNormalization(
