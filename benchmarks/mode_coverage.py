@@ -5,7 +5,7 @@ VEEGAN / PacGAN yardstick for 2,500 samples: modes covered, % high-quality
 samples (within 3 std of a mode), KL(mode histogram || uniform), and the
 wall time of the training. Scatter plots land in --output_dir.
 
-    python benchmarks/mode_coverage.py                 # all, ~10 min
+    python benchmarks/mode_coverage.py                 # all, ~15 min
     python benchmarks/mode_coverage.py --variants=wgan_gp --datasets=grid
 
 Run it alone on the machine: two trainings at once halve each other's
@@ -34,6 +34,7 @@ def measure(variant, dataset, args, output_dir):
         model=variant, dataset=dataset, epochs=args.epochs,
         steps_per_epoch=args.steps // args.epochs, batch_size=args.batch_size,
         seed=args.seed, output_dir=output_dir, verbose=0, export_format=(),
+        lr_decay=args.lr_decay,
     )
     start = time.perf_counter()
     train_lib.train(config)
@@ -48,17 +49,20 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--variants", default=",".join(VARIANTS))
     parser.add_argument("--datasets", default="ring,grid")
-    parser.add_argument("--steps", type=int, default=5000,
+    parser.add_argument("--steps", type=int, default=6000,
                         help="generator updates per training")
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--batch_size", type=int, default=128)
+    parser.add_argument("--lr_decay", default="linear",
+                        help="none or linear (decay to 0 sharpens modes)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--output_dir", default=None)
     args = parser.parse_args()
     root = args.output_dir or tempfile.mkdtemp(prefix="mode_coverage_")
 
     print(f"{args.steps} generator steps, batch {args.batch_size}, "
-          f"{NUM_SAMPLES} samples; pictures in {root}")
+          f"lr_decay={args.lr_decay}, {NUM_SAMPLES} samples; pictures in "
+          f"{root}")
     print("| variant | data | modes | % HQ | KL | wall time (s) |")
     print("|---|---|---|---|---|---|")
     for dataset in args.datasets.split(","):

@@ -228,3 +228,20 @@ def test_invalid_arguments_raise(builder, kwargs, argument):
 def test_unknown_name_error_lists_valid_names():
     with pytest.raises(ValueError, match="'leaky_relu', 'relu', 'selu'"):
         build_dcgan_generator(activation="swish")
+
+
+@pytest.mark.parametrize("normalization", ["layer", "none", "spectral"])
+def test_mlp_critic_can_see_distance_from_origin(normalization):
+    # Without first-layer biases, layer norm would give D(c x) = D(x) for
+    # every c > 0, whatever the training: the critic could never tell the
+    # grid's modes at (2, 2) and (4, 4) apart.
+    critic = build_mlp_discriminator(hidden_units=(16, 16),
+                                     normalization=normalization)
+    biases = [v for v in critic.trainable_variables if "bias" in v.path]
+    assert biases, [v.path for v in critic.trainable_variables]
+    rng = np.random.default_rng(0)
+    for bias in biases:
+        bias.assign(rng.normal(size=bias.shape).astype("float32"))
+    x = np.array([[0.3, -0.7], [1.0, 0.5]], "float32")
+    near, far = critic(x), critic(4.0 * x)
+    assert np.max(np.abs(np.asarray(near) - np.asarray(far))) > 1e-3

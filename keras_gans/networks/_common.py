@@ -76,6 +76,18 @@ def activation_layer(activation, name):
     return keras.layers.Activation("selu", name=name)
 
 
+def uses_bias(normalization):
+    """Whether a layer followed by `normalization` needs its own bias.
+
+    Only batch norm subtracts each unit's own mean, which cancels a bias.
+    Layer norm subtracts the mean over all units, so per-unit biases still
+    matter; without them a layer-normalized first layer sees only the
+    direction of its input: D(c * x) = D(x) for every c > 0, which makes a
+    2-D critic blind to how far a point lies from the origin.
+    """
+    return normalization != "batch"
+
+
 def normalization_layer(normalization, name):
     """A new normalization layer, or None for "none" and "spectral".
 

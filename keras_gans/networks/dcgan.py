@@ -115,8 +115,7 @@ def dcgan_generator_body(
     init = _common.initializer_factory(
         kernel_initializer, activation, DCGAN_INITIALIZER
     )
-    # A normalization's offset makes the conv's bias redundant.
-    use_bias = normalization == "none"
+    use_bias = _common.uses_bias(normalization)
     if start == "dense":
         x = keras.layers.Dense(
             START_SIZE * START_SIZE * widths[0],
@@ -281,7 +280,7 @@ def dcgan_discriminator_features(
             kernel_size,
             strides=2,
             padding="same",
-            use_bias=norm in ("none", "spectral"),
+            use_bias=_common.uses_bias(norm),
             kernel_initializer=init(),
             data_format="channels_last",
             name=f"{prefix}_conv",

@@ -68,7 +68,7 @@ def mlp_body(
         prefix = f"hidden{i}"
         dense = keras.layers.Dense(
             units,
-            use_bias=normalization in ("none", "spectral"),
+            use_bias=_common.uses_bias(normalization),
             kernel_initializer=init(),
             name=f"{prefix}_dense",
         )
