@@ -9,6 +9,7 @@ import dataclasses
 import json
 from typing import Optional
 
+from keras_gans import choices
 from keras_gans import losses
 from keras_gans import penalties
 from keras_gans.models import variants
@@ -83,14 +84,6 @@ class TrainConfig:
         return cls(**{k: v for k, v in values.items() if k in known})
 
 
-def _check_choice(name, value, valid):
-    if value not in valid:
-        raise ValueError(
-            f"Unknown {name}. Valid names: {', '.join(valid)}. "
-            f"Received: {name}={value!r}"
-        )
-
-
 def resolve(config):
     """Fills the None fields from the variant and checks the combination.
 
@@ -118,12 +111,12 @@ def validate(config):
     """Raises ValueError naming the fields of an impossible combination."""
     losses.get(config.loss)
     penalties.get(config.penalty)
-    _check_choice("optimizer", config.optimizer, OPTIMIZERS)
-    _check_choice("lr_decay", config.lr_decay, LR_DECAYS)
-    _check_choice("strategy", config.strategy, STRATEGIES)
-    _check_choice("jit_compile", config.jit_compile, JIT_COMPILE)
+    choices.check_choice("optimizer", config.optimizer, OPTIMIZERS)
+    choices.check_choice("lr_decay", config.lr_decay, LR_DECAYS)
+    choices.check_choice("strategy", config.strategy, STRATEGIES)
+    choices.check_choice("jit_compile", config.jit_compile, JIT_COMPILE)
     for fmt in config.export_format:
-        _check_choice("export_format", fmt, EXPORT_FORMATS)
+        choices.check_choice("export_format", fmt, EXPORT_FORMATS)
     for name in ("epochs", "steps_per_epoch", "batch_size", "n_critic",
                  "steps_per_execution"):
         value = getattr(config, name)

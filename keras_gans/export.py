@@ -34,6 +34,8 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from keras_gans import choices
+
 FORMAT_VERSION = 1
 METADATA_FILENAME = "keras_gans.json"
 ONNX_FILENAME = "generator.onnx"
@@ -43,14 +45,6 @@ OUTPUT_KEY = "samples"
 
 SAMPLE_KINDS = ("image", "points")
 FORMATS = ("saved_model", "onnx")
-
-
-def _check_name(name, value, valid):
-    if value not in valid:
-        raise ValueError(
-            f"Unknown {name}. Valid names are: {', '.join(valid)}. "
-            f"Received: {name}={value!r}"
-        )
 
 
 def postprocess(raw, sample_kind):
@@ -68,7 +62,7 @@ def postprocess(raw, sample_kind):
         clip(round((raw + 1) * 127.5), 0, 255), rounding half to even.
         For points, `raw` cast to float32, shape (batch, D).
     """
-    _check_name("sample_kind", sample_kind, SAMPLE_KINDS)
+    choices.check_choice("sample_kind", sample_kind, SAMPLE_KINDS)
     raw = ops.cast(raw, "float32")
     if sample_kind == "points":
         return raw
@@ -236,7 +230,7 @@ def export_generator(
         NotImplementedError: `label_spec` is not None.
         ImportError: `"onnx"` asked for without tf2onnx / onnx installed.
     """
-    _check_name("sample_kind", sample_kind, SAMPLE_KINDS)
+    choices.check_choice("sample_kind", sample_kind, SAMPLE_KINDS)
     if isinstance(formats, str):
         formats = (formats,)
     formats = tuple(formats)
@@ -246,7 +240,7 @@ def export_generator(
             f"Received: formats={formats}"
         )
     for fmt in formats:
-        _check_name("format", fmt, FORMATS)
+        choices.check_choice("format", fmt, FORMATS)
     if label_spec is not None:
         raise NotImplementedError(
             "Exporting conditional generators (with a `labels` input) is not "

@@ -17,6 +17,8 @@ The values match TF-GAN's losses on the fixed logits of
 
 import tensorflow as tf
 
+from keras_gans import choices
+
 
 def _mean(x):
     return tf.reduce_mean(tf.cast(x, "float32"))
@@ -126,9 +128,5 @@ TARGET_LOSSES = ("non_saturating", "minimax")
 
 def get(name):
     """Returns the loss function called `name` (a key of `LOSSES`)."""
-    if name not in LOSSES:
-        raise ValueError(
-            f"Unknown loss. Valid names: {', '.join(LOSSES)}. "
-            f"Received: loss={name!r}"
-        )
+    choices.check_choice("loss", name, LOSSES)
     return LOSSES[name]

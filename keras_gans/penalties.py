@@ -14,6 +14,8 @@ differentiable w.r.t. the critic's weights (double back-propagation).
 
 import tensorflow as tf
 
+from keras_gans import choices
+
 # Added under the square root so the norm's gradient is finite at zero.
 NORM_EPSILON = 1e-10
 
@@ -110,9 +112,5 @@ PENALTIES = {
 
 def get(name):
     """Returns the penalty function called `name`, or None for "none"."""
-    if name not in PENALTIES:
-        raise ValueError(
-            f"Unknown penalty. Valid names: {', '.join(PENALTIES)}. "
-            f"Received: penalty={name!r}"
-        )
+    choices.check_choice("penalty", name, PENALTIES)
     return PENALTIES[name]

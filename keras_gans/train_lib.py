@@ -27,6 +27,7 @@ from keras_gans import export as export_lib
 from keras_gans import networks
 from keras_gans import visualize
 from keras_gans.models import GAN
+from keras_gans.models import variants
 
 CONFIG_FILE = "config.json"
 CHECKPOINT_DIR = "checkpoints"
@@ -39,10 +40,26 @@ log = logging.getLogger("keras_gans")
 
 
 def resolve_config(config):
-    """`config_lib.resolve` plus the dataset-dependent defaults."""
+    """`config_lib.resolve` plus the dataset-dependent defaults.
+
+    For point data the critic defaults to a plain MLP, as in the PacGAN
+    experiments: the variants' batch and layer norms are choices for image
+    critics. Batch norm in a critic that sees real and fake batches
+    separately erases each batch's mean and scale, which on 2-D data is most
+    of what tells them apart (DCGAN then learns a shrunken, shifted ring
+    that its critic cannot see). Spectral norm is kept, and an explicit
+    --d_normalization always wins.
+    """
+    kind = datasets.dataset_spec(config.dataset).kind
+    if kind == "points" and config.d_normalization is None:
+        variant_norm = variants.get(config.model).d_normalization
+        config = dataclasses.replace(
+            config,
+            d_normalization="spectral" if variant_norm == "spectral"
+            else "none",
+        )
     config = config_lib.resolve(config)
     if config.latent_dim is None:
-        kind = datasets.dataset_spec(config.dataset).kind
         config = dataclasses.replace(
             config, latent_dim=DEFAULT_LATENT_DIM[kind]
         )

@@ -92,7 +92,7 @@ def test_sample_of_missing_run_says_what_is_missing(tmp_path):
     ({"model": "sngan", "label_smoothing": 0.1}, "loss='hinge'"),
     ({"model": "dcgan", "clip_value": 0.1, "d_normalization": "spectral"},
      "Spectral"),
-    ({"model": "dcgann"}, "Valid names: dcgan"),
+    ({"model": "dcgann"}, "Valid names: 'dcgan'"),
     ({"batch_size": 0}, "batch_size"),
     ({"strategy": "tpu"}, "Received: strategy='tpu'"),
 ])
@@ -109,3 +109,14 @@ def test_variant_defaults_are_overridable():
     assert resolved.g_learning_rate == 5e-5 and resolved.optimizer == "rmsprop"
     assert dataclasses.asdict(resolved) == dataclasses.asdict(
         config_lib.TrainConfig.from_json(resolved.to_json()))
+
+
+@pytest.mark.parametrize("model, expected", [
+    ("dcgan", "none"), ("wgan_gp", "none"), ("sngan", "spectral")])
+def test_point_critics_default_to_plain_mlp(model, expected):
+    resolved = train_lib.resolve_config(
+        config_lib.TrainConfig(model=model, dataset="grid"))
+    assert resolved.d_normalization == expected
+    explicit = train_lib.resolve_config(config_lib.TrainConfig(
+        model="dcgan", dataset="grid", d_normalization="batch"))
+    assert explicit.d_normalization == "batch"

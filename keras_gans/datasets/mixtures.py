@@ -28,6 +28,8 @@ Reference:
 import numpy as np
 import tensorflow as tf
 
+from keras_gans import choices
+
 MIXTURE_NAMES = ("ring", "grid")
 
 _RING_NUM_MODES = 8
@@ -38,11 +40,7 @@ _GRID_STD = 0.05
 
 
 def _check_name(name):
-    if name not in MIXTURE_NAMES:
-        raise ValueError(
-            f"Unknown mixture name. Expected one of {list(MIXTURE_NAMES)}. "
-            f"Received: name={name!r}"
-        )
+    choices.check_choice("name", name, MIXTURE_NAMES)
 
 
 def mixture_modes(name):

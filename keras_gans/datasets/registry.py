@@ -9,6 +9,8 @@ from typing import Optional
 
 import numpy as np
 
+from keras_gans import choices
+
 from keras_gans.datasets import mixtures
 
 
@@ -62,11 +64,7 @@ def load_dataset(name, batch_size, seed=0):
         (tf.data.Dataset of (batch_size,) + spec.sample_shape float32
         batches, repeating; `DataSpec`).
     """
-    if name not in _LOADERS:
-        raise ValueError(
-            f"Unknown dataset. Valid names: {', '.join(DATASET_NAMES)}. "
-            f"Received: dataset={name!r}"
-        )
+    choices.check_choice("dataset", name, DATASET_NAMES)
     return _LOADERS[name](name, batch_size, seed)
 
 

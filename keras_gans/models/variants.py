@@ -5,6 +5,8 @@ overridden (`TrainConfig` fields / run.py flags of the same name).
 
 import dataclasses
 
+from keras_gans import choices
+
 
 @dataclasses.dataclass(frozen=True)
 class Variant:
@@ -87,9 +89,5 @@ VARIANTS = {
 
 def get(name):
     """Returns the `Variant` called `name`."""
-    if name not in VARIANTS:
-        raise ValueError(
-            f"Unknown model. Valid names: {', '.join(VARIANTS)}. "
-            f"Received: model={name!r}"
-        )
+    choices.check_choice("model", name, VARIANTS)
     return VARIANTS[name]

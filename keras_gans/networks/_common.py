@@ -7,6 +7,8 @@ from them. Layers are created fresh on every call, one per use.
 
 import keras
 
+from keras_gans.choices import check_choice  # noqa: F401 (re-export)
+
 ACTIVATIONS = ("leaky_relu", "relu", "selu")
 GENERATOR_NORMALIZATIONS = ("batch", "layer", "none")
 DISCRIMINATOR_NORMALIZATIONS = ("batch", "layer", "none", "spectral")
@@ -18,16 +20,6 @@ LEAKY_RELU_SLOPE = 0.2
 # that inference uses lag far behind a fast-moving generator.
 BN_MOMENTUM = 0.9
 NORM_EPSILON = 1e-5
-
-
-def check_choice(name, value, valid):
-    """Raises a ValueError listing `valid` unless `value` is one of them."""
-    if value not in valid:
-        names = ", ".join(repr(v) for v in valid)
-        raise ValueError(
-            f"Unknown `{name}`; valid names are {names}. "
-            f"Received: {name}={value!r}"
-        )
 
 
 def check_positive_int(name, value):
