@@ -10,7 +10,7 @@ from keras_gans import losses
 from keras_gans import penalties
 from keras_gans.models import variants
 
-flags.DEFINE_enum("model", "wgan_gp", list(variants.VARIANTS),
+flags.DEFINE_enum("model", "dcgan", list(variants.VARIANTS),
                   "GAN variant: a preset of loss, penalty, clipping, "
                   "n_critic and optimizer.")
 flags.DEFINE_enum("loss", None, list(losses.LOSSES),
@@ -38,7 +38,7 @@ flags.DEFINE_float("d_learning_rate", None, "Discriminator learning rate.")
 flags.DEFINE_float("g_learning_rate", None, "Generator learning rate.")
 flags.DEFINE_float("beta_1", None, "Adam beta_1.")
 flags.DEFINE_float("beta_2", None, "Adam beta_2.")
-flags.DEFINE_enum("lr_decay", "none", ["none", "linear"],
+flags.DEFINE_enum("lr_decay", "linear", ["none", "linear"],
                   "Learning-rate schedule: linear decays both learning "
                   "rates to 0 over --epochs * --steps_per_epoch steps.")
 flags.DEFINE_enum("d_normalization", None,

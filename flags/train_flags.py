@@ -8,9 +8,9 @@ flags.DEFINE_enum("mode", "train", ["train", "sample", "export"],
                   "a trained run's generator.")
 flags.DEFINE_string("output_dir", "runs/default",
                     "Run directory: checkpoints, samples, history, export.")
-flags.DEFINE_integer("epochs", 10, "Epochs to train (in all, counting the "
+flags.DEFINE_integer("epochs", 5, "Epochs to train (in all, counting the "
                      "epochs of a resumed run).")
-flags.DEFINE_integer("steps_per_epoch", 200, "Generator updates per epoch.")
+flags.DEFINE_integer("steps_per_epoch", 1200, "Generator updates per epoch.")
 flags.DEFINE_enum("strategy", "default", ["default", "mirrored",
                                           "multi_worker"],
                   "tf.distribute strategy; multi_worker reads TF_CONFIG.")

@@ -34,11 +34,11 @@ class TrainConfig:
     """Everything a run needs. None means "the variant's default"."""
 
     model: str = "dcgan"
-    dataset: str = "grid"
+    dataset: str = "ring"
     output_dir: str = "runs/default"
-    epochs: int = 10
-    steps_per_epoch: int = 100
-    batch_size: int = 64
+    epochs: int = 5
+    steps_per_epoch: int = 1200
+    batch_size: int = 128
     latent_dim: Optional[int] = None
     seed: int = 0
     # Adversarial game; None: the variant's value.
@@ -57,7 +57,9 @@ class TrainConfig:
     g_learning_rate: Optional[float] = None
     beta_1: Optional[float] = None
     beta_2: Optional[float] = None
-    lr_decay: str = "none"
+    # Linear decay to 0 by the last step. The schedule spans the configured
+    # epochs, so resuming with a larger --epochs stretches what remains.
+    lr_decay: str = "linear"
     # Networks; None: chosen by the dataset (MLP for points, DCGAN images).
     d_normalization: Optional[str] = None
     g_normalization: str = "batch"

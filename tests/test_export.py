@@ -264,12 +264,12 @@ def test_onnx_without_tf2onnx_asks_for_extra(tmp_path, monkeypatch):
         (
             {"sample_kind": "video"},
             ValueError,
-            r"image, points\. Received: sample_kind='video'",
+            r"'image', 'points'\. Received: sample_kind='video'",
         ),
         (
             {"formats": ("saved_model", "tflite")},
             ValueError,
-            r"saved_model, onnx\. Received: format='tflite'",
+            r"'saved_model', 'onnx'\. Received: format='tflite'",
         ),
         ({"formats": ()}, ValueError, "Received: formats=()"),
         ({"latent_dim": LATENT_DIM + 1}, ValueError, "latent_dim=9"),
