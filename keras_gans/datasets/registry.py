@@ -37,19 +37,22 @@ class DataSpec:
     label_spec: Optional[dict] = None
 
 
-def _mixture(name, batch_size, seed):
-    spec = DataSpec(
+def _mixture_spec(name):
+    return DataSpec(
         name=name,
         kind="points",
         sample_shape=(2,),
         modes=mixtures.mixture_modes(name),
         mode_std=mixtures.mixture_std(name),
     )
-    return mixtures.mixture_dataset(name, batch_size, seed), spec
 
 
-_LOADERS = {name: _mixture for name in mixtures.MIXTURE_NAMES}
-DATASET_NAMES = tuple(_LOADERS)
+# name -> (spec function, pipeline function (name, batch_size, seed)).
+_DATASETS = {
+    name: (_mixture_spec, mixtures.mixture_dataset)
+    for name in mixtures.MIXTURE_NAMES
+}
+DATASET_NAMES = tuple(_DATASETS)
 
 
 def load_dataset(name, batch_size, seed=0):
@@ -64,10 +67,12 @@ def load_dataset(name, batch_size, seed=0):
         (tf.data.Dataset of (batch_size,) + spec.sample_shape float32
         batches, repeating; `DataSpec`).
     """
-    choices.check_choice("dataset", name, DATASET_NAMES)
-    return _LOADERS[name](name, batch_size, seed)
+    spec = dataset_spec(name)  # checks the name
+    _, make_dataset = _DATASETS[name]
+    return make_dataset(name, batch_size, seed), spec
 
 
 def dataset_spec(name):
-    """The `DataSpec` of `name` without building its pipeline."""
-    return load_dataset(name, 1)[1]
+    """The `DataSpec` of `name`, without building its pipeline."""
+    choices.check_choice("dataset", name, DATASET_NAMES)
+    return _DATASETS[name][0](name)
