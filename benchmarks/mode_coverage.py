@@ -7,6 +7,8 @@ wall time of the training. Scatter plots land in --output_dir.
 
     python benchmarks/mode_coverage.py                 # all, ~15 min
     python benchmarks/mode_coverage.py --variants=wgan_gp --datasets=grid
+    python benchmarks/mode_coverage.py --variants=wgan_gp \
+        --gp_weight=1 --d_learning_rate=1e-3   # flags/presets/wgan_gp_2d.cfg
 
 Run it alone on the machine: two trainings at once halve each other's
 speed, and the wall times are part of the table.
@@ -34,7 +36,8 @@ def measure(variant, dataset, args, output_dir):
         model=variant, dataset=dataset, epochs=args.epochs,
         steps_per_epoch=args.steps // args.epochs, batch_size=args.batch_size,
         seed=args.seed, output_dir=output_dir, verbose=0, export_format=(),
-        lr_decay=args.lr_decay,
+        lr_decay=args.lr_decay, gp_weight=args.gp_weight,
+        d_learning_rate=args.d_learning_rate,
     )
     start = time.perf_counter()
     train_lib.train(config)
@@ -55,6 +58,10 @@ def main():
     parser.add_argument("--batch_size", type=int, default=128)
     parser.add_argument("--lr_decay", default="linear",
                         help="none or linear (decay to 0 sharpens modes)")
+    parser.add_argument("--gp_weight", type=float, default=None,
+                        help="override the variants' penalty weight")
+    parser.add_argument("--d_learning_rate", type=float, default=None,
+                        help="override the variants' critic learning rate")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--output_dir", default=None)
     args = parser.parse_args()
