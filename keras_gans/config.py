@@ -132,14 +132,10 @@ def validate(config):
             f"latent_dim must be positive. Received: "
             f"latent_dim={config.latent_dim}"
         )
-    uses_targets = (config.label_smoothing or config.real_label_range
-                    or config.fake_label_range)
-    if uses_targets and config.loss not in losses.TARGET_LOSSES:
-        raise ValueError(
-            "label_smoothing / real_label_range / fake_label_range need a "
-            f"BCE loss ({', '.join(losses.TARGET_LOSSES)}). Received: "
-            f"loss={config.loss!r}"
-        )
+    losses.check_target_options(
+        config.loss, config.label_smoothing, config.real_label_range,
+        config.fake_label_range,
+    )
     if config.clip_value is not None and config.clip_value <= 0:
         raise ValueError(
             f"clip_value must be positive. Received: "

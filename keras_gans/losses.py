@@ -126,6 +126,38 @@ LOSSES = {
 TARGET_LOSSES = ("non_saturating", "minimax")
 
 
+def check_target_options(loss, label_smoothing=0.0, real_label_range=None,
+                         fake_label_range=None):
+    """Raises ValueError unless the target options fit `loss`.
+
+    Label smoothing and noisy labels only exist for the BCE losses; a
+    smoothed real target and a noisy one exclude each other; a range is
+    (low, high) with low <= high.
+    """
+    uses_targets = label_smoothing or real_label_range or fake_label_range
+    if uses_targets and loss not in TARGET_LOSSES:
+        raise ValueError(
+            "label_smoothing, real_label_range and fake_label_range only "
+            f"apply to the BCE losses ({', '.join(TARGET_LOSSES)}). "
+            f"Received: loss={loss!r}"
+        )
+    if label_smoothing and real_label_range:
+        raise ValueError(
+            "Use either label_smoothing or real_label_range, not both. "
+            f"Received: label_smoothing={label_smoothing}, "
+            f"real_label_range={real_label_range}"
+        )
+    for name, value in (
+        ("real_label_range", real_label_range),
+        ("fake_label_range", fake_label_range),
+    ):
+        if value is not None and (len(value) != 2 or value[0] > value[1]):
+            raise ValueError(
+                f"{name} must be (low, high) with low <= high. "
+                f"Received: {name}={value!r}"
+            )
+
+
 def get(name):
     """Returns the loss function called `name` (a key of `LOSSES`)."""
     choices.check_choice("loss", name, LOSSES)

@@ -93,6 +93,8 @@ def test_sample_of_missing_run_says_what_is_missing(tmp_path):
     ({"model": "dcgan", "penalty": "gradient_penalty"},
      "d_normalization='batch'"),
     ({"model": "sngan", "label_smoothing": 0.1}, "loss='hinge'"),
+    ({"label_smoothing": 0.2, "real_label_range": (0.7, 1.2)}, "not both"),
+    ({"fake_label_range": (0.3, 0.0)}, "low <= high"),
     ({"model": "dcgan", "clip_value": 0.1, "d_normalization": "spectral"},
      "Spectral"),
     ({"model": "dcgann"}, "Valid names: 'dcgan'"),

@@ -96,30 +96,9 @@ class GAN(keras.Model):
                 f"n_critic must be a positive Python int. "
                 f"Received: n_critic={n_critic!r}"
             )
-        uses_targets = (
-            label_smoothing or real_label_range or fake_label_range
+        losses.check_target_options(
+            loss, label_smoothing, real_label_range, fake_label_range
         )
-        if uses_targets and loss not in losses.TARGET_LOSSES:
-            raise ValueError(
-                "label_smoothing, real_label_range and fake_label_range only "
-                f"apply to the BCE losses ({', '.join(losses.TARGET_LOSSES)})."
-                f" Received: loss={loss!r}"
-            )
-        if label_smoothing and real_label_range:
-            raise ValueError(
-                "Use either label_smoothing or real_label_range, not both. "
-                f"Received: label_smoothing={label_smoothing}, "
-                f"real_label_range={real_label_range}"
-            )
-        for name, value in (
-            ("real_label_range", real_label_range),
-            ("fake_label_range", fake_label_range),
-        ):
-            if value is not None and (len(value) != 2 or value[0] > value[1]):
-                raise ValueError(
-                    f"{name} must be (low, high) with low <= high. "
-                    f"Received: {name}={value!r}"
-                )
         self.generator = generator
         self.discriminator = discriminator
         self.latent_dim = int(latent_dim or generator.input_shape[-1])
