@@ -3,6 +3,8 @@
     python run.py --model=wgan_gp --dataset=grid --output_dir=runs/grid
     python run.py --mode=sample --output_dir=runs/grid --num_samples=2500
     python run.py --mode=export --output_dir=runs/grid --export_format=onnx
+    python run.py --mode=dump_dataset --dataset=faces --num_images=1000 \
+        --output_dir=data/faces
 
 All flags: python run.py --helpfull. The library (keras_gans/) reads no flags:
 this file turns them into one TrainConfig and calls keras_gans.train_lib.
@@ -65,6 +67,23 @@ def _run_mode(config):
             FLAGS.output_dir, FLAGS.num_samples, seed=FLAGS.seed
         )
         print(f"Samples written to {path}")
+    elif FLAGS.mode == "dump_dataset":
+        from keras_gans.datasets import dump
+
+        output_dir = config.output_dir
+        if not FLAGS["output_dir"].present:
+            output_dir = os.path.join("data", config.dataset)
+        spec = dump.dump_dataset(
+            config.dataset, FLAGS.num_images, output_dir, seed=config.seed,
+            data_dir=config.data_dir, image_size=config.image_size,
+            ignore_unknown_tags=config.ignore_unknown_tags,
+            verbose=config.verbose,
+        )
+        print(f"Dataset written to {output_dir} "
+              f"({dump.PREVIEW_FILE}: a grid of the first images).")
+        command = dump.read_back_command(config.dataset, spec, output_dir)
+        if command:
+            print(f"Train on it with: {command}")
     elif FLAGS.mode == "export":
         saved = train_lib.read_config(FLAGS.output_dir)
         export_dir = train_lib.export(

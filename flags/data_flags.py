@@ -5,12 +5,28 @@ from absl import flags
 from keras_gans import datasets
 
 flags.DEFINE_enum("dataset", "ring", list(datasets.DATASET_NAMES),
-                  "Dataset: ring (8 Gaussians) or grid (25 Gaussians), "
-                  "generated on the fly.")
-flags.DEFINE_integer("batch_size", 128,
+                  "ring, grid: 2-D Gaussian mixtures; faces, shapes: "
+                  "embedded procedural images (or a tagged folder with "
+                  "--data_dir); folder: an image folder (--data_dir); "
+                  "mnist, fashion_mnist, cifar10, celeb_a: "
+                  "tensorflow-datasets (prepared in --data_dir).")
+flags.DEFINE_string("data_dir", None,
+                    "Real data: a face folder (images + tags.csv) for "
+                    "faces/shapes, an image folder for folder, the "
+                    "tensorflow-datasets directory for the tfds sets.")
+flags.DEFINE_integer("image_size", None,
+                     "Image side (default: the dataset's: 64, or 32 for "
+                     "mnist, fashion_mnist, cifar10).")
+flags.DEFINE_boolean("ignore_unknown_tags", False,
+                     "Skip tags.csv lines with unknown tags (default: "
+                     "stop with an error naming the line).")
+flags.DEFINE_integer("batch_size", None,
                      "Batch size of each D and G update (a step reads "
-                     "n_critic * batch_size real samples).")
+                     "n_critic * batch_size real samples; default: the "
+                     "dataset's: 128 for 2-D data, 64 for images).")
 flags.DEFINE_integer("latent_dim", None,
                      "Size of the noise z (default: 2 for 2-D data, 100 "
                      "for images).")
 flags.DEFINE_integer("seed", 0, "Seed of the data and the noise.")
+flags.DEFINE_integer("num_images", 1000,
+                     "--mode=dump_dataset: images to write.")

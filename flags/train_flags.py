@@ -2,15 +2,19 @@
 
 from absl import flags
 
-flags.DEFINE_enum("mode", "train", ["train", "sample", "export"],
+flags.DEFINE_enum("mode", "train",
+                  ["train", "sample", "export", "dump_dataset"],
                   "train: train (resuming --output_dir) and export; "
                   "sample: write samples of a trained run; export: export "
-                  "a trained run's generator.")
+                  "a trained run's generator; dump_dataset: write "
+                  "--num_images of --dataset as PNGs + tags.csv into "
+                  "--output_dir.")
 flags.DEFINE_string("output_dir", "runs/default",
                     "Run directory: checkpoints, samples, history, export.")
-flags.DEFINE_integer("epochs", 5, "Epochs to train (in all, counting the "
-                     "epochs of a resumed run).")
-flags.DEFINE_integer("steps_per_epoch", 1200, "Generator updates per epoch.")
+flags.DEFINE_integer("epochs", None, "Epochs to train (in all, counting the "
+                     "epochs of a resumed run; default: the dataset's).")
+flags.DEFINE_integer("steps_per_epoch", None, "Generator updates per epoch "
+                     "(default: the dataset's).")
 flags.DEFINE_enum("strategy", "default", ["default", "mirrored",
                                           "multi_worker"],
                   "tf.distribute strategy; multi_worker reads TF_CONFIG.")

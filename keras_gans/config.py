@@ -10,6 +10,7 @@ import json
 from typing import Optional
 
 from keras_gans import choices
+from keras_gans import datasets
 from keras_gans import losses
 from keras_gans import penalties
 from keras_gans.models import variants
@@ -25,20 +26,25 @@ LR_DECAYS = ("none", "linear")
 # and its training and must match the checkpoint's.
 RESUMABLE_FIELDS = (
     "epochs", "output_dir", "strategy", "jit_compile", "export_dir",
-    "export_format", "verbose", "steps_per_execution",
+    "export_format", "verbose", "steps_per_execution", "data_dir",
 )
 
 
 @dataclasses.dataclass
 class TrainConfig:
-    """Everything a run needs. None means "the variant's default"."""
+    """Everything a run needs. None means "the variant's default" (or the
+    dataset's, for the data and the run's length)."""
 
     model: str = "dcgan"
     dataset: str = "ring"
     output_dir: str = "runs/default"
-    epochs: int = 5
-    steps_per_epoch: int = 1200
-    batch_size: int = 128
+    # Data; None: the dataset's default (`datasets.dataset_defaults`).
+    data_dir: Optional[str] = None
+    image_size: Optional[int] = None
+    ignore_unknown_tags: bool = False
+    epochs: Optional[int] = None
+    steps_per_epoch: Optional[int] = None
+    batch_size: Optional[int] = None
     latent_dim: Optional[int] = None
     seed: int = 0
     # Adversarial game; None: the variant's value.
@@ -87,7 +93,8 @@ class TrainConfig:
 
 
 def resolve(config):
-    """Fills the None fields from the variant and checks the combination.
+    """Fills the None fields from the variant and the dataset, and checks
+    the combination.
 
     Args:
         config: a `TrainConfig`.
@@ -104,6 +111,10 @@ def resolve(config):
     for field in dataclasses.fields(variants.Variant):
         if field.name in values and values[field.name] is None:
             values[field.name] = getattr(variant, field.name)
+    defaults = datasets.dataset_defaults(config.dataset)
+    for name in ("epochs", "steps_per_epoch", "batch_size", "image_size"):
+        if values[name] is None:
+            values[name] = getattr(defaults, name)
     resolved = TrainConfig(**values)
     validate(resolved)
     return resolved
@@ -111,6 +122,8 @@ def resolve(config):
 
 def validate(config):
     """Raises ValueError naming the fields of an impossible combination."""
+    datasets.check_options(config.dataset, config.data_dir,
+                           config.image_size)
     losses.get(config.loss)
     penalties.get(config.penalty)
     choices.check_choice("optimizer", config.optimizer, OPTIMIZERS)

@@ -4,6 +4,7 @@ The flag-free core of `run.py`: `train(config)`, `sample(...)`,
 `export(...)`. A run directory holds:
 
     config.json                  the resolved TrainConfig
+    data_spec.json               what the data were (shapes, label names)
     checkpoints/                 latest weights + optimizers, epoch counter
     history.csv, losses.png      the loss history and its plot
     samples/epoch_NNNN.png       pictures at a fixed noise
@@ -30,6 +31,7 @@ from keras_gans.models import GAN
 from keras_gans.models import variants
 
 CONFIG_FILE = "config.json"
+DATA_SPEC_FILE = "data_spec.json"
 CHECKPOINT_DIR = "checkpoints"
 HISTORY_FILE = "history.csv"
 # Default noise sizes: 2 for the 2-D mixtures (as in the PacGAN code), 100
@@ -50,7 +52,7 @@ def resolve_config(config):
     that its critic cannot see). Spectral norm is kept, and an explicit
     --d_normalization always wins.
     """
-    kind = datasets.dataset_spec(config.dataset).kind
+    kind = datasets.dataset_defaults(config.dataset).kind
     if kind == "points" and config.d_normalization is None:
         variant_norm = variants.get(config.model).d_normalization
         config = dataclasses.replace(
@@ -186,6 +188,19 @@ def read_config(output_dir):
     return dataclasses.replace(config, output_dir=output_dir)
 
 
+def read_data_spec(output_dir, config):
+    """The `DataSpec` a run trained on (its data need not be there now)."""
+    path = os.path.join(output_dir, DATA_SPEC_FILE)
+    if os.path.exists(path):
+        with open(path) as f:
+            return datasets.DataSpec.from_json(f.read())
+    return datasets.dataset_spec(
+        config.dataset, data_dir=config.data_dir,
+        image_size=config.image_size,
+        ignore_unknown_tags=config.ignore_unknown_tags,
+    )
+
+
 def _is_chief(strategy):
     resolver = getattr(strategy, "cluster_resolver", None)
     if resolver is None or not resolver.cluster_spec().as_dict():
@@ -231,12 +246,16 @@ def train(config, strategy=None):
     with open(config_path, "w") as f:
         f.write(config.to_json())
 
+    # Every loader's stream is a function of the seed: starting after the
+    # consumed batches continues it where the checkpoint left it.
     dataset, spec = datasets.load_dataset(
-        config.dataset, config.batch_size * config.n_critic, config.seed
+        config.dataset, config.batch_size * config.n_critic, config.seed,
+        data_dir=config.data_dir, image_size=config.image_size,
+        start_batch=initial_epoch * config.steps_per_epoch,
+        ignore_unknown_tags=config.ignore_unknown_tags,
     )
-    # The embedded data is a function of the batch index: skipping the
-    # consumed batches continues the stream where the checkpoint left it.
-    dataset = dataset.skip(initial_epoch * config.steps_per_epoch)
+    with open(os.path.join(output_dir, DATA_SPEC_FILE), "w") as f:
+        f.write(spec.to_json())
     # Same seed, same initial weights: a run is reproducible.
     keras.utils.set_random_seed(config.seed)
     with strategy.scope():
@@ -274,7 +293,7 @@ def train(config, strategy=None):
 def load_gan(output_dir):
     """The GAN of a run directory with its latest checkpoint's weights."""
     config = read_config(output_dir)
-    spec = datasets.dataset_spec(config.dataset)
+    spec = read_data_spec(output_dir, config)
     gan = build_gan(config, spec)
     weights = os.path.join(output_dir, CHECKPOINT_DIR, "latest.weights.h5")
     if not os.path.exists(weights):
@@ -301,7 +320,7 @@ def export(config, gan=None, spec=None, export_dir=None, formats=None):
     """
     if gan is None:
         gan, _, spec = load_gan(config.output_dir)
-    spec = spec or datasets.dataset_spec(config.dataset)
+    spec = spec or read_data_spec(config.output_dir, config)
     export_dir = export_dir or config.export_dir or os.path.join(
         config.output_dir, "export"
     )
@@ -311,7 +330,9 @@ def export(config, gan=None, spec=None, export_dir=None, formats=None):
         latent_dim=gan.latent_dim,
         sample_kind=spec.kind,
         dataset=spec.name,
-        label_spec=spec.label_spec,
+        # The GANs are unconditional so far: z is their only input,
+        # whatever labels the data had.
+        label_spec=None,
         formats=tuple(formats or config.export_format or ("saved_model",)),
         extra_metadata={
             "model": config.model,

@@ -258,10 +258,11 @@ class LabelSpec:
                     break
             else:
                 # Name "green hair" rather than "green" when the next word
-                # ends a known tag.
+                # does not start a tag of its own.
                 tag = words[i]
-                if i + 1 < len(words) and any(
-                        t.split()[-1] == words[i + 1] for t in known):
+                starts = {t.split()[0] for t in known}
+                if (longest > 1 and i + 1 < len(words)
+                        and words[i + 1] not in starts):
                     tag = f"{tag} {words[i + 1]}"
                 raise UnknownTagError(self._unknown(tag, text))
         return phrases

@@ -2,77 +2,197 @@
 
 The spec tells models, sample pictures, metrics and the export what the
 samples are, so nothing downstream needs to know the dataset's name.
+
+| name | source | samples | labels |
+|---|---|---|---|
+| ring, grid | generated 2-D mixtures | (2,) points | none |
+| faces | procedural anime faces, or a face folder (`data_dir`) | 64x64x3 | hair, eyes, glasses, blush |
+| shapes | procedural 1-3 object scenes, or a tagged folder | 64x64x3 | 24 multi-hot |
+| folder | an image folder (`data_dir`) | 64x64x3 | class sub-folders |
+| mnist, fashion_mnist, cifar10, celeb_a | tensorflow-datasets | 32 / 64 px | class, multi-hot |
 """
 
 import dataclasses
+import logging
 from typing import Optional
 
-import numpy as np
-
 from keras_gans import choices
+# DataSpec first: the loaders below import it from here.
+from keras_gans.datasets.spec import DataSpec
+from keras_gans.datasets.spec import mixture_spec
 
+from keras_gans.datasets import faces
+from keras_gans.datasets import folders
 from keras_gans.datasets import mixtures
+from keras_gans.datasets import shapes
+from keras_gans.datasets import tfds_loaders
+
+log = logging.getLogger("keras_gans")
 
 
 @dataclasses.dataclass(frozen=True)
-class DataSpec:
-    """What a dataset yields.
+class DatasetDefaults:
+    """Training defaults of a dataset, known from its name alone.
 
     Attributes:
-        name: the dataset's name.
-        kind: "points" (float vectors) or "image" (H, W, C in [-1, 1]).
-        sample_shape: shape of one sample, e.g. (2,) or (64, 64, 3).
-        modes: (K, D) array of mixture centers, for points data with known
-            modes (mode coverage and scatter plots); else None.
-        mode_std: the mixture components' standard deviation, or None.
-        label_spec: label names and format for conditional data; None for
-            unconditional data (the core datasets).
+        kind: "points" or "image".
+        image_size: default image side (None for points).
+        batch_size, epochs, steps_per_epoch: the run's length by default.
     """
 
-    name: str
     kind: str
-    sample_shape: tuple
-    modes: Optional[np.ndarray] = None
-    mode_std: Optional[float] = None
-    label_spec: Optional[dict] = None
+    image_size: Optional[int]
+    batch_size: int
+    epochs: int
+    steps_per_epoch: int
 
 
-def _mixture_spec(name):
-    return DataSpec(
-        name=name,
-        kind="points",
-        sample_shape=(2,),
-        modes=mixtures.mixture_modes(name),
-        mode_std=mixtures.mixture_std(name),
-    )
-
-
-# name -> (spec function, pipeline function (name, batch_size, seed)).
-_DATASETS = {
-    name: (_mixture_spec, mixtures.mixture_dataset)
-    for name in mixtures.MIXTURE_NAMES
+# The mixtures' settings are the mode-coverage benchmark's (PacGAN): 6,000
+# steps of 128. Images: DCGAN's batch of 64.
+_POINTS = DatasetDefaults("points", None, 128, 5, 1200)
+_DEFAULTS = {
+    "ring": _POINTS,
+    "grid": _POINTS,
+    "faces": DatasetDefaults("image", 64, 64, 5, 400),
+    "shapes": DatasetDefaults("image", 64, 64, 5, 400),
+    "folder": DatasetDefaults("image", 64, 64, 5, 1000),
+    "mnist": DatasetDefaults("image", 32, 64, 5, 1000),
+    "fashion_mnist": DatasetDefaults("image", 32, 64, 5, 1000),
+    "cifar10": DatasetDefaults("image", 32, 64, 5, 1000),
+    "celeb_a": DatasetDefaults("image", 64, 64, 5, 1000),
 }
-DATASET_NAMES = tuple(_DATASETS)
+DATASET_NAMES = tuple(_DEFAULTS)
+PROCEDURAL = {"faces": faces, "shapes": shapes}
+# Image sides the DCGAN networks build for.
+IMAGE_SIZES = (16, 32, 64, 128)
 
 
-def load_dataset(name, batch_size, seed=0):
+def dataset_defaults(name):
+    """The `DatasetDefaults` of `name` (no data read)."""
+    choices.check_choice("dataset", name, DATASET_NAMES)
+    return _DEFAULTS[name]
+
+
+def check_options(name, data_dir, image_size):
+    """Checks the options against the dataset (no data read).
+
+    Returns:
+        The image size (the dataset's default when `image_size` is None),
+        or None for point data.
+
+    Raises:
+        ValueError: an option that does not apply or a size the dataset
+            cannot give.
+    """
+    defaults = dataset_defaults(name)
+    if defaults.kind == "points":
+        for flag, value in (("data_dir", data_dir),
+                            ("image_size", image_size)):
+            if value is not None:
+                raise ValueError(
+                    f"--dataset={name} is a generated 2-D mixture: "
+                    f"--{flag} does not apply. Received: {flag}={value!r}"
+                )
+        return None
+    if name == "folder" and data_dir is None:
+        raise ValueError(
+            "--dataset=folder reads images from --data_dir (class "
+            "sub-folders become labels): set it. Received: data_dir=None"
+        )
+    image_size = image_size or defaults.image_size
+    valid = (PROCEDURAL[name].IMAGE_SIZES
+             if name in PROCEDURAL and data_dir is None else IMAGE_SIZES)
+    if image_size not in valid:
+        raise ValueError(
+            f"--image_size for --dataset={name} must be one of "
+            f"{', '.join(map(str, valid))}. Received: "
+            f"image_size={image_size}"
+        )
+    return image_size
+
+
+def dataset_spec(name, data_dir=None, image_size=None,
+                 ignore_unknown_tags=False):
+    """The `DataSpec` of a dataset without building its pipeline.
+
+    Folders are listed and their tags.csv read, but no image is decoded.
+    Arguments as in `load_dataset`.
+    """
+    image_size = check_options(name, data_dir, image_size)
+    if name in mixtures.MIXTURE_NAMES:
+        return mixture_spec(name)
+    if name in PROCEDURAL and data_dir is None:
+        return DataSpec(name, "image", (image_size, image_size, 3),
+                        label_spec=PROCEDURAL[name].LABEL_SPEC)
+    if name in PROCEDURAL:
+        return folders.tagged_folder_spec(
+            data_dir, PROCEDURAL[name].LABEL_SPEC, image_size=image_size,
+            name=name, ignore_unknown_tags=ignore_unknown_tags,
+        )
+    if name == "folder":
+        return folders.class_folder_spec(data_dir, image_size=image_size)
+    return tfds_loaders.tfds_spec(name, image_size=image_size)
+
+
+def load_dataset(name, batch_size, seed=0, data_dir=None, image_size=None,
+                 start_batch=0, ignore_unknown_tags=False):
     """Returns (dataset, spec) for the dataset called `name`.
 
     Args:
         name: a name in `DATASET_NAMES`.
         batch_size: rows per batch (static, remainder dropped).
-        seed: int, makes the data deterministic.
+        seed: int, makes the data (and their order) deterministic.
+        data_dir: where real data live: a face folder (`faces`, `shapes`:
+            images + tags.csv), an image folder (`folder`), or the
+            tensorflow-datasets directory. For `faces` and `shapes`, None
+            means the embedded procedural set.
+        image_size: side of the images (default: the dataset's).
+        start_batch: batches to skip: a resumed run continues the stream
+            where its checkpoint left it.
+        ignore_unknown_tags: skip tags.csv lines with unknown tags instead
+            of raising.
 
     Returns:
-        (tf.data.Dataset of (batch_size,) + spec.sample_shape float32
-        batches, repeating; `DataSpec`).
+        (tf.data.Dataset, `DataSpec`). The dataset repeats and yields
+        batches of `(batch_size,) + spec.sample_shape` float32 samples
+        (images in [-1, 1]), paired with `(batch_size,) +
+        spec.label_spec.shape` labels when `spec.label_spec` is set.
+
+    Raises:
+        ValueError: an unknown name, an option that does not apply, or bad
+            data (see the folder and tfds loaders).
+        FileNotFoundError: `data_dir` missing, or tfds data not prepared.
     """
-    spec = dataset_spec(name)  # checks the name
-    _, make_dataset = _DATASETS[name]
-    return make_dataset(name, batch_size, seed), spec
-
-
-def dataset_spec(name):
-    """The `DataSpec` of `name`, without building its pipeline."""
-    choices.check_choice("dataset", name, DATASET_NAMES)
-    return _DATASETS[name][0](name)
+    image_size = check_options(name, data_dir, image_size)
+    if name in mixtures.MIXTURE_NAMES:
+        dataset = mixtures.mixture_dataset(name, batch_size, seed)
+        return dataset.skip(start_batch), mixture_spec(name)
+    if name in PROCEDURAL and data_dir is None:
+        log.info(
+            "--dataset=%s without --data_dir: the embedded procedural %s "
+            "(%dx%d, generated on the fly, seed %d).", name, name,
+            image_size, image_size, seed,
+        )
+        module = PROCEDURAL[name]
+        dataset = getattr(module, f"{name}_dataset")(
+            batch_size, seed=seed, image_size=image_size,
+            start_image=start_batch * batch_size,
+        )
+        spec = DataSpec(name, "image", (image_size, image_size, 3),
+                        label_spec=module.LABEL_SPEC)
+        return dataset, spec
+    if name in PROCEDURAL:
+        return folders.load_tagged_folder(
+            data_dir, PROCEDURAL[name].LABEL_SPEC, batch_size, seed=seed,
+            image_size=image_size, start_batch=start_batch,
+            ignore_unknown_tags=ignore_unknown_tags, name=name,
+        )
+    if name == "folder":
+        return folders.load_class_folder(
+            data_dir, batch_size, seed=seed, image_size=image_size,
+            start_batch=start_batch,
+        )
+    return tfds_loaders.load_tfds(
+        name, batch_size, seed=seed, image_size=image_size,
+        start_batch=start_batch, data_dir=data_dir,
+    )
