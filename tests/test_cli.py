@@ -99,3 +99,31 @@ def test_cli_rejects_impossible_flags_before_any_work(tmp_path):
     assert result.returncode != 0
     assert "clip_value" in result.stderr
     assert not os.path.exists(tmp_path / "never")
+
+
+def test_cli_dumps_a_dataset_and_trains_on_the_dump(tmp_path):
+    out = str(tmp_path / "shapes")
+    result = run_cli("--mode=dump_dataset", "--dataset=shapes",
+                     "--num_images=6", "--image_size=32",
+                     f"--output_dir={out}")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert f"--dataset=shapes --data_dir={out}" in result.stdout
+    assert len(os.listdir(os.path.join(out, "images"))) == 6
+    result = run_cli("--dataset=shapes", f"--data_dir={out}",
+                     "--image_size=32", "--base_width=8", "--epochs=1",
+                     "--steps_per_epoch=1", "--batch_size=3",
+                     "--export_format=", f"--output_dir={tmp_path / 'run'}")
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--dataset=faces", "--data_dir=/no/such/dir"], "/no/such/dir"),
+    (["--dataset=mnist", "--data_dir={tmp}"], "tfds build mnist"),
+])
+def test_cli_missing_data_is_a_one_line_error(tmp_path, argv, message):
+    argv = [a.format(tmp=tmp_path) for a in argv]
+    result = run_cli(*argv, f"--output_dir={tmp_path / 'run'}",
+                     timeout=120)
+    assert result.returncode == 2, result.stderr[-3000:]
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr

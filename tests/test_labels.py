@@ -33,7 +33,8 @@ def test_attribute_tags_round_trip():
     for label in ([0, 0, 0], [1, 1, 1], [2, 0, 1]):
         text = FACES_LIKE.describe(label)
         np.testing.assert_array_equal(FACES_LIKE.parse_tags(text), label)
-    assert FACES_LIKE.describe([2, 1, 1]) == "light blue hair green eyes glasses"
+    assert FACES_LIKE.describe([2, 1, 1]) == (
+        "light blue hair green eyes glasses")
     # Commas, any order, a multi-word value.
     np.testing.assert_array_equal(
         FACES_LIKE.parse_tags("glasses, green eyes,light blue hair"),

@@ -24,10 +24,11 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gans import visualize
+from keras_gans.datasets import folders
 from keras_gans.datasets import registry
 
-TAGS_FILE = "tags.csv"
-IMAGES_DIR = "images"
+TAGS_FILE = folders.TAGS_FILE
+IMAGES_DIR = folders.IMAGES_SUBDIR
 PREVIEW_FILE = "preview.png"
 _BATCH = 64
 

@@ -3,13 +3,14 @@
 The spec tells models, sample pictures, metrics and the export what the
 samples are, so nothing downstream needs to know the dataset's name.
 
-| name | source | samples | labels |
-|---|---|---|---|
-| ring, grid | generated 2-D mixtures | (2,) points | none |
-| faces | procedural anime faces, or a face folder (`data_dir`) | 64x64x3 | hair, eyes, glasses, blush |
-| shapes | procedural 1-3 object scenes, or a tagged folder | 64x64x3 | 24 multi-hot |
-| folder | an image folder (`data_dir`) | 64x64x3 | class sub-folders |
-| mnist, fashion_mnist, cifar10, celeb_a | tensorflow-datasets | 32 / 64 px | class, multi-hot |
+- `ring`, `grid`: generated 2-D mixtures, (2,) points, no labels.
+- `faces`: procedural anime faces, or a face folder (`data_dir`): images
+  with hair, eyes, glasses and blush labels.
+- `shapes`: procedural scenes of 1-3 objects, or a tagged folder: images
+  with 24 multi-hot labels.
+- `folder`: an image folder (`data_dir`); class sub-folders are labels.
+- `mnist`, `fashion_mnist`, `cifar10`, `celeb_a`: tensorflow-datasets,
+  class or multi-hot labels.
 """
 
 import dataclasses
@@ -63,8 +64,7 @@ _DEFAULTS = {
 }
 DATASET_NAMES = tuple(_DEFAULTS)
 PROCEDURAL = {"faces": faces, "shapes": shapes}
-# Image sides the DCGAN networks build for.
-IMAGE_SIZES = (16, 32, 64, 128)
+IMAGE_SIZES = folders.IMAGE_SIZES
 
 
 def dataset_defaults(name):
