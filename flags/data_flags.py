@@ -4,7 +4,7 @@ from absl import flags
 
 from keras_gans import datasets
 
-flags.DEFINE_enum("dataset", "ring", list(datasets.DATASET_NAMES),
+flags.DEFINE_enum("dataset", "faces", list(datasets.DATASET_NAMES),
                   "ring, grid: 2-D Gaussian mixtures; faces, shapes: "
                   "embedded procedural images (or a tagged folder with "
                   "--data_dir); folder: an image folder (--data_dir); "

@@ -36,7 +36,7 @@ class TrainConfig:
     dataset's, for the data and the run's length)."""
 
     model: str = "dcgan"
-    dataset: str = "ring"
+    dataset: str = "faces"
     output_dir: str = "runs/default"
     # Data; None: the dataset's default (`datasets.dataset_defaults`).
     data_dir: Optional[str] = None
