@@ -55,7 +55,7 @@ LABEL_SPEC = LabelSpec.for_attributes([
     Attribute("glasses"),
     Attribute("blush"),
 ])
-IMAGE_SIZES = (32, 64, 128)
+IMAGE_SIZES = procedural.IMAGE_SIZES
 GLASSES_PROBABILITY = 0.3
 BLUSH_PROBABILITY = 0.3
 
@@ -116,15 +116,6 @@ NUM_PARAMS = len(PARAM_NAMES)
 _NUM_BANG_STYLES = 4  # straight, spiky, side-swept, parted
 
 
-def _check_image_size(image_size):
-    if image_size not in IMAGE_SIZES:
-        raise ValueError(
-            "`image_size` of the procedural faces must be one of "
-            f"{', '.join(map(str, IMAGE_SIZES))}. "
-            f"Received: image_size={image_size!r}"
-        )
-
-
 def _ellipse(dx, dy, a, b):
     """Approximate signed distance to an axis-aligned ellipse.
 
@@ -163,7 +154,7 @@ def render_faces(labels, params, image_size=64):
     Returns:
         float32 images `(N, image_size, image_size, 3)` in [-1, 1].
     """
-    _check_image_size(image_size)
+    procedural.check_image_size(image_size, "faces")
     labels = tf.convert_to_tensor(labels, "int32")
     params = tf.convert_to_tensor(params, "float32")
     num = tf.shape(params)[0]
@@ -450,7 +441,7 @@ def render_chunk(seed, chunk_index, image_size=64):
     Raises:
         ValueError: If `image_size` is not in `IMAGE_SIZES`.
     """
-    _check_image_size(image_size)
+    procedural.check_image_size(image_size, "faces")
     labels, params = _draw(seed, chunk_index)
     images = _compiled_renderer(int(image_size))(labels, params)
     n = procedural.CHUNK_SIZE
@@ -474,7 +465,7 @@ def faces_dataset(batch_size, seed=0, image_size=64, start_image=0):
     Raises:
         ValueError: If `image_size` is not in `IMAGE_SIZES`.
     """
-    _check_image_size(image_size)
+    procedural.check_image_size(image_size, "faces")
     return procedural.procedural_dataset(
         functools.partial(render_chunk, image_size=image_size),
         batch_size, seed=seed, start_image=start_image)
@@ -490,7 +481,7 @@ def sample_faces(num_images, seed=0, image_size=64, start_image=0):
     Raises:
         ValueError: If `image_size` is not in `IMAGE_SIZES`.
     """
-    _check_image_size(image_size)
+    procedural.check_image_size(image_size, "faces")
     return procedural.render_images(
         functools.partial(render_chunk, image_size=image_size),
         num_images, seed=seed, start_image=start_image)

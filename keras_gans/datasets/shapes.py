@@ -49,7 +49,7 @@ SHAPES = ("square", "circle", "triangle")
 LABEL_NAMES = tuple(f"{color} {shape}" for shape in SHAPES for color in COLORS)
 LABEL_SPEC = labels.LabelSpec.for_multi_hot(LABEL_NAMES)
 NUM_LABELS = len(LABEL_NAMES)
-IMAGE_SIZES = (32, 64, 128)
+IMAGE_SIZES = procedural.IMAGE_SIZES
 DEFAULT_IMAGE_SIZE = 64
 CONDITION_SETS = ("test", "new_test")
 MAX_OBJECTS = 3
@@ -163,16 +163,6 @@ _BACKGROUND_NOISE_CELLS = 8
 _COLOR_JITTER = 0.04
 _SHADING = 0.08  # Top of an object this much lighter, bottom darker.
 _OUTLINE_DARKEN = 0.2
-
-
-def _check_image_size(image_size):
-    if isinstance(image_size, bool) or image_size not in IMAGE_SIZES:
-        sizes = ", ".join(str(s) for s in IMAGE_SIZES)
-        raise ValueError(
-            f"`image_size` must be one of {sizes}. "
-            f"Received: image_size={image_size!r}"
-        )
-    return int(image_size)
 
 
 def _check_int(name, value, minimum):
@@ -435,7 +425,7 @@ def render_chunk(seed, chunk_index, image_size=DEFAULT_IMAGE_SIZE):
     Raises:
         ValueError: If `image_size` is not one of `IMAGE_SIZES`.
     """
-    image_size = _check_image_size(image_size)
+    image_size = procedural.check_image_size(image_size, "shapes")
     images, label, _ = _render_layers_graph(
         tf.cast(seed, "int64"), tf.cast(chunk_index, "int64"), image_size
     )
@@ -461,7 +451,7 @@ def shapes_dataset(batch_size, seed=0, image_size=DEFAULT_IMAGE_SIZE,
     Raises:
         ValueError: If an argument is out of range.
     """
-    image_size = _check_image_size(image_size)
+    image_size = procedural.check_image_size(image_size, "shapes")
     batch_size = _check_int("batch_size", batch_size, 1)
     start_image = _check_int("start_image", start_image, 0)
     return procedural.procedural_dataset(
@@ -482,7 +472,7 @@ def sample_shapes(num_images, seed=0, image_size=DEFAULT_IMAGE_SIZE,
     Raises:
         ValueError: If an argument is out of range.
     """
-    image_size = _check_image_size(image_size)
+    image_size = procedural.check_image_size(image_size, "shapes")
     num_images = _check_int("num_images", num_images, 0)
     start_image = _check_int("start_image", start_image, 0)
     if num_images == 0:
