@@ -5,6 +5,8 @@
     python run.py --mode=export --output_dir=runs/grid --export_format=onnx
     python run.py --mode=dump_dataset --dataset=faces --num_images=1000 \
         --output_dir=data/faces
+    python run.py --mode=eval --output_dir=runs/grid
+    python run.py --mode=train_evaluator --dataset=folder --data_dir=DIR
 
 All flags: python run.py --helpfull. The library (keras_gans/) reads no flags:
 this file turns them into one TrainConfig and calls keras_gans.train_lib.
@@ -84,6 +86,33 @@ def _run_mode(config):
         command = dump.read_back_command(config.dataset, spec, output_dir)
         if command:
             print(f"Train on it with: {command}")
+    elif FLAGS.mode == "eval":
+        _evaluate(config)
+    elif FLAGS.mode == "train_evaluator":
+        from keras_gans.evaluators import evaluator as evaluator_lib
+        from keras_gans.evaluators import training
+
+        output_dir = config.output_dir
+        if not FLAGS["output_dir"].present:
+            output_dir = evaluator_lib.default_evaluator_dir(
+                config.dataset, config.data_dir)
+            if output_dir.startswith(evaluator_lib.SHIPPED_DIR):
+                # Never overwrite the shipped evaluator by default.
+                output_dir = os.path.join("runs",
+                                          f"evaluator_{config.dataset}")
+        evaluator = training.train_evaluator(
+            config.dataset, output_dir, steps=FLAGS.evaluator_steps,
+            batch_size=config.batch_size or training.DEFAULT_BATCH_SIZE,
+            seed=config.seed, data_dir=config.data_dir,
+            image_size=config.image_size,
+            ignore_unknown_tags=config.ignore_unknown_tags,
+            verbose=config.verbose,
+        )
+        held_out = evaluator.info["held_out"]
+        print(f"Evaluator written to {output_dir}. Held-out accuracy "
+              f"({held_out['images']} images, {held_out['split']}): " +
+              ", ".join(f"{k} {v:.4f}" for k, v in held_out.items()
+                        if k not in ("images", "split")))
     elif FLAGS.mode == "export":
         saved = train_lib.read_config(FLAGS.output_dir)
         export_dir = train_lib.export(
@@ -92,6 +121,23 @@ def _run_mode(config):
             formats=FLAGS.export_format,
         )
         print(f"Exported to {export_dir}")
+
+
+def _evaluate(config):
+    from keras_gans import eval_report
+    from keras_gans import train_lib
+
+    export_dir = FLAGS.export_dir
+    output_dir = None if export_dir else FLAGS.output_dir
+    result, path = train_lib.evaluate(
+        config, output_dir=output_dir, export_dir=export_dir,
+        num_samples=FLAGS.eval_samples, seed=FLAGS.seed,
+    )
+    print(f"{result['sampler']}, {result['num_samples']} samples, "
+          f"features: {result['feature_space']}")
+    print(eval_report.format_metrics(result))
+    print(f"Report written to {os.path.dirname(path)} "
+          f"({os.path.basename(path)}, eval.md)")
 
 
 def console_main():

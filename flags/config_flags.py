@@ -11,6 +11,7 @@ import dataclasses
 from absl import flags
 
 from flags import data_flags  # noqa: F401 (defines flags)
+from flags import eval_flags  # noqa: F401
 from flags import export_flags  # noqa: F401
 from flags import model_flags  # noqa: F401
 from flags import train_flags  # noqa: F401

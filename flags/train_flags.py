@@ -3,12 +3,16 @@
 from absl import flags
 
 flags.DEFINE_enum("mode", "train",
-                  ["train", "sample", "export", "dump_dataset"],
+                  ["train", "sample", "export", "dump_dataset", "eval",
+                   "train_evaluator"],
                   "train: train (resuming --output_dir) and export; "
                   "sample: write samples of a trained run; export: export "
                   "a trained run's generator; dump_dataset: write "
                   "--num_images of --dataset as PNGs + tags.csv into "
-                  "--output_dir.")
+                  "--output_dir; eval: score the generator of "
+                  "--output_dir (or --export_dir) and write eval.json + "
+                  "eval.md into <it>/eval; train_evaluator: train an "
+                  "evaluator on --dataset's labelled data.")
 flags.DEFINE_string("output_dir", "runs/default",
                     "Run directory: checkpoints, samples, history, export.")
 flags.DEFINE_integer("epochs", None, "Epochs to train (in all, counting the "

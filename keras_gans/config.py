@@ -27,6 +27,15 @@ LR_DECAYS = ("none", "linear")
 RESUMABLE_FIELDS = (
     "epochs", "output_dir", "strategy", "jit_compile", "export_dir",
     "export_format", "verbose", "steps_per_execution", "data_dir",
+    "eval_every", "eval_samples", "keep_best", "evaluator_dir",
+    "inception_weights",
+)
+# Metrics a run can keep its best checkpoint by (see keras_gans.evaluation;
+# "accuracy/hair" and "distinct/hair" style keys count by their root).
+KEEP_BEST_METRICS = (
+    "fd", "kid", "precision", "recall", "fid_inception", "kid_inception",
+    "modes_covered", "high_quality", "kl", "distinct_classes",
+    "distinct_combinations", "distinct", "accuracy", "all_correct",
 )
 
 
@@ -78,6 +87,15 @@ class TrainConfig:
     verbose: int = 1
     export_dir: Optional[str] = None
     export_format: tuple = ("saved_model",)
+    # Evaluation during training (keras_gans.evaluation): every N epochs
+    # (0: off) on eval_samples samples (None: 2,000), keeping
+    # best.weights.h5 by keep_best. evaluator_dir None: the shipped
+    # evaluator or the one next to the data.
+    eval_every: int = 0
+    eval_samples: Optional[int] = None
+    keep_best: Optional[str] = None
+    evaluator_dir: Optional[str] = None
+    inception_weights: Optional[str] = None
 
     def to_json(self):
         return json.dumps(dataclasses.asdict(self), indent=2, sort_keys=True)
@@ -145,6 +163,25 @@ def validate(config):
             f"latent_dim must be positive. Received: "
             f"latent_dim={config.latent_dim}"
         )
+    if not isinstance(config.eval_every, int) or config.eval_every < 0:
+        raise ValueError(
+            "eval_every must be a non-negative integer (0: no evaluation "
+            f"during training). Received: eval_every={config.eval_every!r}"
+        )
+    if config.eval_samples is not None and config.eval_samples < 10:
+        raise ValueError(
+            "eval_samples must be at least 10. Received: "
+            f"eval_samples={config.eval_samples}"
+        )
+    if config.keep_best is not None:
+        if not config.eval_every:
+            raise ValueError(
+                "keep_best keeps the checkpoint with the best evaluation: "
+                "set eval_every too. Received: keep_best="
+                f"{config.keep_best!r}, eval_every=0"
+            )
+        choices.check_choice("keep_best", config.keep_best.split("/")[0],
+                             KEEP_BEST_METRICS)
     losses.check_target_options(
         config.loss, config.label_smoothing, config.real_label_range,
         config.fake_label_range,

@@ -7,6 +7,9 @@ The flag-free core of `run.py`: `train(config)`, `sample(...)`,
     data_spec.json               what the data were (shapes, label names)
     checkpoints/                 latest weights + optimizers, epoch counter
     history.csv, losses.png      the loss history and its plot
+    metrics.png                  evaluation metrics (--eval_every)
+    best.weights.h5              the best evaluation's weights (--keep_best)
+    eval/                        eval.json, eval.md, pictures (--mode=eval)
     samples/epoch_NNNN.png       pictures at a fixed noise
     gan.keras                    the whole model, at the end of training
     export/                      SavedModel + keras_gans.json for serving
@@ -24,6 +27,9 @@ import tensorflow as tf
 from keras_gans import callbacks as gan_callbacks
 from keras_gans import config as config_lib
 from keras_gans import datasets
+from keras_gans import eval_report
+from keras_gans import evaluation as evaluation_lib
+from keras_gans import evaluators
 from keras_gans import export as export_lib
 from keras_gans import networks
 from keras_gans import visualize
@@ -34,6 +40,11 @@ CONFIG_FILE = "config.json"
 DATA_SPEC_FILE = "data_spec.json"
 CHECKPOINT_DIR = "checkpoints"
 HISTORY_FILE = "history.csv"
+BEST_WEIGHTS_FILE = "best.weights.h5"
+EVAL_DIR = "eval"
+# Samples per evaluation during training (--eval_samples overrides): a
+# tenth of --mode=eval's 10,000, to keep the callback to seconds.
+CALLBACK_EVAL_SAMPLES = 2000
 # Default noise sizes: 2 for the 2-D mixtures (as in the PacGAN code), 100
 # for images (DCGAN).
 DEFAULT_LATENT_DIM = {"points": 2, "image": 100}
@@ -269,9 +280,29 @@ def train(config, strategy=None):
         gan_callbacks.SamplePictures(
             output_dir, spec, config.latent_dim, seed=config.seed
         ),
+    ]
+    metric_columns = ()
+    if config.eval_every and chief:
+        # Before the CSVLogger and the checkpoint: they read its logs.
+        evaluate = gan_callbacks.EvaluateGenerator(
+            make_evaluation(config, spec,
+                            config.eval_samples or CALLBACK_EVAL_SAMPLES),
+            config.latent_dim, every=config.eval_every,
+            epochs=config.epochs, seed=config.seed,
+        )
+        callbacks.append(evaluate)
+        metric_columns = [k for k in evaluate.keys
+                          if not k.startswith("kid_std")]
+        if config.keep_best:
+            callbacks.append(_keep_best(config, evaluate.keys, csv_path,
+                                        output_dir, bool(initial_epoch)))
+    callbacks += [
         keras.callbacks.CSVLogger(csv_path, append=bool(initial_epoch)),
-        gan_callbacks.LossPlot(csv_path,
-                               os.path.join(output_dir, "losses.png")),
+        gan_callbacks.LossPlot(
+            csv_path, os.path.join(output_dir, "losses.png"),
+            metric_columns=metric_columns,
+            metrics_png_path=os.path.join(output_dir, "metrics.png"),
+        ),
     ]
     if not chief:
         callbacks = callbacks[:1]
@@ -288,6 +319,67 @@ def train(config, strategy=None):
         if config.export_format:  # () skips the export
             export(config, gan=gan, spec=spec)
     return gan, history
+
+
+def make_evaluation(config, spec, num_samples, run_dir=None):
+    """The `evaluation.Evaluation` of a run: its dataset's evaluator (see
+    `evaluators.find_evaluator`) and InceptionV3 if `inception_weights`."""
+    inception = None
+    if config.inception_weights:
+        from keras_gans.metrics import inception as inception_lib
+
+        model = inception_lib.build_inception_features(
+            config.inception_weights)
+        inception = (
+            lambda images: inception_lib.inception_features(images, model),
+            "InceptionV3",
+        )
+    try:
+        evaluator = evaluators.find_evaluator(
+            spec, data_dir=config.data_dir,
+            evaluator_dir=config.evaluator_dir, run_dir=run_dir)
+    except ValueError:
+        if inception is None:
+            raise
+        evaluator = None  # Inception features alone.
+    return evaluation_lib.Evaluation(
+        spec, evaluator=evaluator, inception=inception,
+        num_samples=num_samples, data_dir=config.data_dir,
+    )
+
+
+def _best_so_far(csv_path, metric, higher):
+    """The best value of `metric` in a history CSV (None if none)."""
+    if not os.path.exists(csv_path):
+        return None
+    header, values = visualize.read_csv_values(csv_path)
+    if metric not in header:
+        return None
+    column = values[:, header.index(metric)]
+    column = column[np.isfinite(column)]
+    if not len(column):
+        return None
+    return float(column.max() if higher else column.min())
+
+
+def _keep_best(config, keys, csv_path, output_dir, resuming):
+    """A checkpoint keeping best.weights.h5 by `config.keep_best`."""
+    if config.keep_best not in keys:
+        raise ValueError(
+            f"--keep_best={config.keep_best} is not measured on "
+            f"--dataset={config.dataset}; the evaluation gives: "
+            f"{', '.join(keys)}"
+        )
+    higher = evaluation_lib.higher_is_better(config.keep_best)
+    # A resumed run must beat the best of the epochs before it.
+    threshold = (_best_so_far(csv_path, config.keep_best, higher)
+                 if resuming else None)
+    return gan_callbacks.KeepBest(
+        os.path.join(output_dir, BEST_WEIGHTS_FILE),
+        monitor=config.keep_best, mode="max" if higher else "min",
+        save_best_only=True, save_weights_only=True,
+        initial_value_threshold=threshold, verbose=config.verbose,
+    )
 
 
 def load_gan(output_dir):
@@ -372,3 +464,64 @@ def sample(output_dir, num_samples, seed=0, path=None):
         visualize.save_image_grid(samples, path)
     np.save(os.path.splitext(path)[0] + ".npy", samples)
     return samples, path
+
+
+def evaluate(config, output_dir=None, export_dir=None, num_samples=None,
+             seed=0, report_dir=None):
+    """`--mode=eval`: scores a run's generator (or an export's) and writes
+    eval.json, eval.md and pictures (see `keras_gans.eval_report`).
+
+    Args:
+        config: a `TrainConfig` for the evaluation options (evaluator_dir,
+            inception_weights, data_dir); for a run, the run's own
+            config supplies the dataset.
+        output_dir: a run directory (its latest checkpoint).
+        export_dir: an export directory instead (keras_gans.json names
+            the dataset).
+        num_samples: samples per side (default 10,000).
+        seed: seed of the generated samples.
+        report_dir: where to write (default `<run or export>/eval`).
+
+    Returns:
+        (result dict of `evaluation.Evaluation`, path of eval.json).
+    """
+    num_samples = num_samples or evaluation_lib.DEFAULT_NUM_SAMPLES
+    options = {"evaluator_dir": config.evaluator_dir,
+               "inception_weights": config.inception_weights}
+    if export_dir is not None:
+        sample_fn, metadata = export_lib.load_exported(export_dir)
+        sample_shape = metadata["sample_shape"]
+        data_config = dataclasses.replace(
+            config, dataset=metadata["dataset"], **options)
+        spec = datasets.dataset_spec(
+            data_config.dataset, data_dir=data_config.data_dir,
+            image_size=(sample_shape[0] if metadata["sample_kind"] == "image"
+                        else None),
+        )
+        sampler = evaluation_lib.generator_sampler(
+            sample_fn, metadata["latent_dim"],
+            name=f"{metadata.get('model', 'exported')} export")
+        base, run_dir = export_dir, None
+        title = f"{metadata.get('model', 'export')} on {spec.name} " \
+                f"({export_dir})"
+    else:
+        gan, run_config, spec = load_gan(output_dir)
+        data_config = dataclasses.replace(run_config, **options)
+        if config.data_dir:  # the data may have moved since training
+            data_config = dataclasses.replace(data_config,
+                                              data_dir=config.data_dir)
+        sampler = evaluation_lib.generator_sampler(
+            gan.generate, run_config.latent_dim,
+            name=f"{run_config.model} generator")
+        base = run_dir = output_dir
+        steps = int(gan.g_optimizer.iterations.numpy())
+        title = f"{run_config.model} on {spec.name} ({output_dir}, " \
+                f"{steps} generator steps)"
+    evaluation = make_evaluation(data_config, spec, num_samples,
+                                 run_dir=run_dir)
+    result = evaluation(sampler, seed=seed)
+    path = eval_report.write_report(
+        result, report_dir or os.path.join(base, EVAL_DIR), spec, title,
+        extra={"source": export_dir or output_dir, "seed": seed},
+    )
+    return result, path

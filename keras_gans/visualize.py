@@ -263,6 +263,21 @@ def _read_csv_log(csv_path):
     return header, [row for row in rows[1:] if row != rows[0]]
 
 
+def read_csv_values(csv_path):
+    """(header, float64 array (rows, columns)) of a CSVLogger file; cells
+    that are not numbers are NaN."""
+    header, rows = _read_csv_log(csv_path)
+    values = np.array(
+        [
+            [_to_float(row[i]) if i < len(row) else float("nan")
+             for i in range(len(header))]
+            for row in rows
+        ],
+        dtype="float64",
+    ).reshape(len(rows), len(header))
+    return header, values
+
+
 def _to_float(text):
     try:
         return float(text)
@@ -290,15 +305,7 @@ def save_loss_plot(csv_path, png_path, columns=None):
         ValueError: If the file is missing, holds no rows, has no `epoch`
             column, or a requested column is absent.
     """
-    header, rows = _read_csv_log(csv_path)
-    values = np.array(
-        [
-            [_to_float(row[i]) if i < len(row) else float("nan")
-             for i in range(len(header))]
-            for row in rows
-        ],
-        dtype="float64",
-    ).reshape(len(rows), len(header))
+    header, values = read_csv_values(csv_path)
     others = [name for name in header if name != "epoch"]
     if columns is None:
         # Columns with no value at all (CSVLogger's val_* placeholders when
@@ -336,3 +343,94 @@ def save_loss_plot(csv_path, png_path, columns=None):
     _make_dirs(png_path)
     fig.savefig(png_path, dpi=_DPI, format="png")
     return png_path
+
+
+def save_metric_plot(csv_path, png_path, columns):
+    """Plots history columns against epoch, one small panel per column.
+
+    Metrics measured every few epochs have NaN in the other rows; each
+    panel joins the measured points only.
+
+    Args:
+        csv_path: a CSVLogger file.
+        png_path: where to write the PNG.
+        columns: the columns to plot (those absent or never measured are
+            skipped).
+
+    Returns:
+        `png_path`, or None when no column has a value.
+    """
+    header, values = read_csv_values(csv_path)
+    epoch = values[:, header.index("epoch")] + 1
+    series = []
+    for name in columns:
+        if name not in header:
+            continue
+        column = values[:, header.index(name)]
+        keep = np.isfinite(column)
+        if keep.any():
+            series.append((name, epoch[keep], column[keep]))
+    if not series:
+        return None
+    cols = min(3, len(series))
+    rows = math.ceil(len(series) / cols)
+    fig = Figure(figsize=(3.2 * cols, 2.4 * rows), dpi=_DPI)
+    FigureCanvasAgg(fig)
+    for i, (name, x, y) in enumerate(series):
+        ax = fig.add_subplot(rows, cols, i + 1)
+        ax.plot(x, y, marker="o", markersize=3)
+        ax.set_title(name, fontsize=9)
+        ax.set_xlabel("epoch", fontsize=8)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.tick_params(labelsize=7)
+        ax.grid(True, alpha=0.3)
+    fig.tight_layout()
+    _make_dirs(png_path)
+    fig.savefig(png_path, dpi=_DPI, format="png")
+    return png_path
+
+
+def save_bar_chart(entries, path, title=None, xlabel="accuracy",
+                   reference=None, labels=("generated", "real")):
+    """A horizontal bar chart, one bar per tag (per-class accuracy, class
+    histograms).
+
+    Args:
+        entries: [(tag, value)] or [(tag, value, count)]; NaN values are
+            drawn as empty bars.
+        path: where to write the PNG.
+        title: optional title.
+        xlabel: the value axis' label.
+        reference: optional [(tag, value)] drawn as a second bar per tag
+            (e.g. the real data's histogram next to the generated one).
+        labels: legend names of `entries` and `reference`.
+
+    Returns:
+        `path`.
+    """
+    tags = [str(e[0]) for e in entries]
+    values = np.array([float(e[1]) for e in entries])
+    height = 0.8 if reference is None else 0.4
+    fig = Figure(figsize=(6, 1.0 + 0.22 * len(tags)), dpi=_DPI)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot(1, 1, 1)
+    y = np.arange(len(tags))
+    ax.barh(y, np.nan_to_num(values), height=height, label=labels[0])
+    if reference is not None:
+        ref = dict((str(e[0]), float(e[1])) for e in reference)
+        ax.barh(y + height, [ref.get(t, 0.0) for t in tags], height=height,
+                label=labels[1], alpha=0.6)
+        ax.legend(fontsize=8)
+    ax.set_yticks(y + (0 if reference is None else height / 2))
+    ax.set_yticklabels(tags, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    if np.nanmax(np.append(values, 0)) <= 1.0:
+        ax.set_xlim(0, 1)
+    ax.grid(True, axis="x", alpha=0.3)
+    if title:
+        ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    _make_dirs(path)
+    fig.savefig(path, dpi=_DPI, format="png")
+    return path

@@ -127,3 +127,53 @@ def test_cli_missing_data_is_a_one_line_error(tmp_path, argv, message):
     assert result.returncode == 2, result.stderr[-3000:]
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_cli_evaluates_a_run(tmp_path):
+    out = str(tmp_path / "run")
+    result = run_cli("--model=lsgan", "--dataset=grid", "--epochs=1",
+                     "--steps_per_epoch=2", "--batch_size=8",
+                     "--export_format=", f"--output_dir={out}")
+    assert result.returncode == 0, result.stderr[-3000:]
+    result = run_cli("--mode=eval", f"--output_dir={out}",
+                     "--eval_samples=200")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "FID (2-D points)" in result.stdout
+    assert "modes_covered" in result.stdout
+    for name in ("eval.json", "eval.md", "eval_samples.png"):
+        assert os.path.exists(os.path.join(out, "eval", name))
+
+
+def test_cli_trains_an_evaluator_next_to_the_data(tmp_path):
+    data = str(tmp_path / "faces")
+    result = run_cli("--mode=dump_dataset", "--dataset=faces",
+                     "--num_images=40", "--image_size=32",
+                     f"--output_dir={data}")
+    assert result.returncode == 0, result.stderr[-3000:]
+    result = run_cli("--mode=train_evaluator", "--dataset=faces",
+                     f"--data_dir={data}", "--image_size=32",
+                     "--evaluator_steps=2", "--batch_size=4")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Held-out accuracy" in result.stdout
+    assert os.path.exists(os.path.join(
+        data, "keras_gans_evaluator_faces", "evaluator.json"))
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--keep_best=fd"], "set eval_every"),
+    (["--eval_every=1", "--keep_best=beauty"], "Unknown keep_best"),
+])
+def test_cli_rejects_bad_eval_flags(tmp_path, argv, message):
+    result = run_cli(*argv, f"--output_dir={tmp_path / 'never'}",
+                     timeout=120)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert not os.path.exists(tmp_path / "never")
+
+
+def test_cli_eval_of_a_missing_run_is_a_one_line_error(tmp_path):
+    result = run_cli("--mode=eval", f"--output_dir={tmp_path / 'nothing'}",
+                     timeout=120)
+    assert result.returncode == 2
+    assert "config.json not found" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,357 @@
+"""Evaluating a generator against real data: samples -> features -> metrics.
+
+`Evaluation(spec, ...)` draws a real reference sample once and keeps its
+features; calling it on a `Sampler` returns one result dict. The metrics
+(all keys flat, so they can go into a Keras history):
+
+| key | what | better |
+|---|---|---|
+| `fd` | Frechet distance of the features ("FID (faces evaluator)"; FID proper only with Inception features) | lower |
+| `kid`, `kid_std` | kernel inception distance (unbiased MMD^2, cubic kernel) and its std over random subsets | lower |
+| `precision`, `recall` | Kynkaanniemi et al. 2019, k-NN manifolds (k = 3) | higher |
+| `fid_inception`, `kid_inception` | the same on InceptionV3 pool features, with `--inception_weights` | lower |
+| `accuracy`, `accuracy/<attribute>`, `all_correct` | the evaluator names the requested labels (conditional samplers) | higher |
+| `distinct_classes`, `distinct/<attribute>` | classes the evaluator finds among the samples (collapse signal) | higher |
+| `modes_covered`, `high_quality`, `kl` | 2-D mixtures: VEEGAN/PacGAN mode coverage | higher, higher, lower |
+
+Features: the dataset's evaluator (its penultimate layer) for images, the
+points themselves for 2-D data, InceptionV3 when its weights are given.
+Frechet distance and KID are biased by the sample size: compare values
+measured with the same `num_samples`.
+
+Example:
+
+```python
+from keras_gans import evaluation, evaluators
+from keras_gans.datasets import registry
+
+spec = registry.dataset_spec("faces")
+run_eval = evaluation.Evaluation(spec, evaluators.load_shipped("faces"),
+                                 num_samples=2000)
+result = run_eval(evaluation.generator_sampler(gan.generate, 100))
+result["metrics"]["fd"]
+```
+"""
+
+import dataclasses
+import logging
+from typing import Callable
+
+import numpy as np
+
+from keras_gans import datasets
+from keras_gans.datasets import mixtures
+from keras_gans.datasets import registry
+from keras_gans.metrics import classification
+from keras_gans.metrics import frechet
+from keras_gans.metrics import kid as kid_lib
+from keras_gans.metrics import mode_coverage
+from keras_gans.metrics import precision_recall as pr_lib
+
+# Seed of the real reference sample of the procedural sets and mixtures:
+# neither a training seed people use (0, 1, ...) nor the evaluators'
+# held-out seed.
+REAL_SEED = 1_000_003
+DEFAULT_NUM_SAMPLES = 10_000
+KID_SUBSET_SIZE = 1000
+KID_SUBSETS = 100
+PR_NEIGHBOURS = 3
+HIGHER_IS_BETTER = (
+    "precision", "recall", "accuracy", "all_correct", "distinct_classes",
+    "distinct_combinations", "modes_covered", "high_quality",
+)
+
+log = logging.getLogger("keras_gans")
+
+
+def higher_is_better(metric):
+    """Whether a larger value of `metric` (a result key) is better."""
+    return metric.split("/")[0] in HIGHER_IS_BETTER or metric.startswith(
+        ("accuracy/", "distinct/"))
+
+
+@dataclasses.dataclass
+class Sampler:
+    """Something to evaluate.
+
+    Attributes:
+        name: shown in reports ("dcgan generator", "real data", ...).
+        sample: `sample(num, seed) -> (samples, requested)`: samples float
+            (num,) + sample_shape (images in [-1, 1] or uint8), and the
+            labels they were asked for ((num,) + label shape), or None for
+            an unconditional sampler.
+    """
+
+    name: str
+    sample: Callable
+
+
+def _as_float_images(samples):
+    samples = np.asarray(samples)
+    if samples.dtype == np.uint8:
+        return samples.astype("float32") / 127.5 - 1.0
+    return samples.astype("float32")
+
+
+def generator_sampler(generate, latent_dim, batch_size=500,
+                      name="generator"):
+    """A `Sampler` of an unconditional generator.
+
+    Args:
+        generate: `generate(z) -> samples` for z float32 (n, latent_dim):
+            a GAN's `generate` or an export's `sample_fn` (uint8 is fine).
+        latent_dim: size of z.
+        batch_size: z rows per call.
+        name: shown in reports.
+    """
+    def sample(num, seed):
+        z = np.random.default_rng(seed).standard_normal(
+            (num, latent_dim)).astype("float32")
+        parts = [np.asarray(generate(z[i:i + batch_size]))
+                 for i in range(0, num, batch_size)]
+        return np.concatenate(parts), None
+
+    return Sampler(name, sample)
+
+
+def real_samples(spec, num, seed=REAL_SEED, data_dir=None):
+    """`num` real samples and their labels (None if unlabelled).
+
+    The procedural sets and mixtures are drawn afresh with `seed`; real
+    data (folders, tfds) are read from their shuffled training stream.
+    """
+    if spec.kind == "points":
+        return mixtures.sample_mixture(spec.name, num, seed=seed), None
+    size = spec.sample_shape[0]
+    if data_dir is None and spec.name in registry.PROCEDURAL:
+        module = registry.PROCEDURAL[spec.name]
+        return getattr(module, f"sample_{spec.name}")(
+            num, seed=seed, image_size=size)
+    batch = min(num, 500)
+    dataset, _ = datasets.load_dataset(spec.name, batch, seed,
+                                       data_dir=data_dir, image_size=size)
+    samples, labels = [], []
+    for item in dataset.take(-(-num // batch)):
+        x, y = item if isinstance(item, tuple) else (item, None)
+        samples.append(x.numpy())
+        labels.append(None if y is None else y.numpy())
+    labels = None if labels[0] is None else np.concatenate(labels)[:num]
+    return np.concatenate(samples)[:num], labels
+
+
+def real_sampler(spec, data_dir=None, name="real data"):
+    """A `Sampler` of real data whose "requested" labels are their true
+    labels: its accuracy is the evaluator's accuracy on real data."""
+    return Sampler(name, lambda num, seed: real_samples(
+        spec, num, seed=seed, data_dir=data_dir))
+
+
+def constant_sampler(sample, requested=None, name="one repeated sample"):
+    """A `Sampler` returning one sample over and over: a fully collapsed
+    generator, the far anchor of every metric."""
+    sample = np.asarray(sample)
+
+    def draw(num, seed):
+        del seed
+        labels = None if requested is None else np.repeat(
+            np.asarray(requested)[None], num, axis=0)
+        return np.repeat(sample[None], num, axis=0), labels
+
+    return Sampler(name, draw)
+
+
+def _split_totals(counts):
+    """(metrics, totals): the constant "num_*" entries (how many classes
+    there are) apart from the measured counts."""
+    metrics = {k: v for k, v in counts.items() if not k.startswith("num_")}
+    totals = {k: v for k, v in counts.items() if k.startswith("num_")}
+    return metrics, totals
+
+
+class Evaluation:
+    """Scores samplers against one real reference sample.
+
+    Args:
+        spec: the dataset's `DataSpec`.
+        evaluator: an `evaluators.Evaluator` for image data (its features
+            and predictions), or None (then only Inception metrics, if
+            any, for images).
+        inception: optional `(features_fn, "InceptionV3")` pair:
+            `features_fn(images) -> (N, 2048)` (see
+            `metrics.inception`).
+        num_samples: samples per side (real and generated).
+        data_dir: where real data live (folders, tfds).
+        real_seed: seed of the real reference sample.
+        kid_subsets, kid_subset_size: KID's random subsets.
+        pr_neighbours: k of precision/recall.
+
+    Raises:
+        ValueError: image data with neither an evaluator nor Inception, or
+            an evaluator of other labels or another dataset.
+    """
+
+    def __init__(self, spec, evaluator=None, inception=None,
+                 num_samples=DEFAULT_NUM_SAMPLES, data_dir=None,
+                 real_seed=REAL_SEED, kid_subsets=KID_SUBSETS,
+                 kid_subset_size=KID_SUBSET_SIZE,
+                 pr_neighbours=PR_NEIGHBOURS):
+        if num_samples < 2 * pr_neighbours or num_samples < 10:
+            raise ValueError(
+                "--eval_samples must be at least 10 (Frechet distance, KID "
+                f"and precision/recall need samples). Received: "
+                f"{num_samples}"
+            )
+        if spec.kind == "image" and evaluator is None and inception is None:
+            raise ValueError(
+                f"No evaluator for --dataset={spec.name}: train one with "
+                "`python run.py --mode=train_evaluator` (labelled data), or "
+                "give --inception_weights=PATH."
+            )
+        if evaluator is not None and spec.label_spec is not None and (
+                evaluator.label_spec != spec.label_spec):
+            raise ValueError(
+                f"The {evaluator.name} evaluator predicts other labels than "
+                f"--dataset={spec.name} has: it knows "
+                f"{', '.join(evaluator.label_spec.tags[:6])}, ...; the data "
+                f"have {', '.join(spec.label_spec.tags[:6])}, ... Train one "
+                "on these data with --mode=train_evaluator."
+            )
+        self.spec = spec
+        self.evaluator = evaluator if spec.kind == "image" else None
+        self.inception = inception if spec.kind == "image" else None
+        self.num_samples = int(num_samples)
+        self.kid_subsets = kid_subsets
+        self.kid_subset_size = min(kid_subset_size, self.num_samples)
+        self.pr_neighbours = pr_neighbours
+        real, real_labels = real_samples(spec, self.num_samples,
+                                         seed=real_seed, data_dir=data_dir)
+        self.real_labels = real_labels
+        self._real = self._describe(real)
+
+    @property
+    def feature_space(self):
+        if self.spec.kind == "points":
+            return "2-D points"
+        if self.evaluator is not None:
+            return self.evaluator.feature_name
+        return "InceptionV3"
+
+    def metric_names(self):
+        """Display names of the distance metrics, e.g. `{"fd": "FID (faces
+        evaluator)"}`."""
+        space = self.feature_space
+        names = {"fd": f"FID ({space})", "kid": f"KID ({space})",
+                 "precision": f"precision ({space})",
+                 "recall": f"recall ({space})"}
+        if self.inception is not None:
+            names.update({"fid_inception": "FID",
+                          "kid_inception": "KID (InceptionV3)"})
+        return names
+
+    def metric_keys(self, conditional=False):
+        """The keys of `result["metrics"]` for a sampler (conditional or
+        not), in order; known before any sample is drawn."""
+        keys = ["fd", "kid", "kid_std", "precision", "recall"]
+        if self.inception is not None:
+            keys += ["fid_inception", "kid_inception", "kid_std_inception"]
+        if self.spec.kind == "points" and self.spec.modes is not None:
+            keys += ["modes_covered", "high_quality", "kl"]
+        scores = self._real["scores"]
+        if scores is not None:
+            label_spec = self.evaluator.label_spec
+            keys += list(_split_totals(classification.distinct_classes(
+                scores[:2], label_spec))[0])
+            if conditional and self.real_labels is not None:
+                keys += list(classification.requested_accuracy(
+                    scores, self.real_labels, label_spec))
+        return keys
+
+    def _describe(self, samples):
+        """Features (and evaluator scores) of samples."""
+        samples = np.asarray(samples)
+        if self.spec.kind == "points":
+            return {"features": samples.astype("float64"), "scores": None}
+        images = _as_float_images(samples)
+        out = {"features": None, "scores": None}
+        if self.evaluator is not None:
+            out["features"], out["scores"] = (
+                self.evaluator.features_and_scores(images))
+        if self.inception is not None:
+            out["inception"] = self.inception[0](images)
+        if out["features"] is None:
+            out["features"] = out["inception"]
+        return out
+
+    def _distances(self, real, fake, seed, suffix=""):
+        kid = kid_lib.kernel_inception_distance(
+            real, fake, subset_size=self.kid_subset_size,
+            num_subsets=self.kid_subsets, seed=seed)
+        if suffix:
+            return {f"fid{suffix}": frechet.frechet_distance(real, fake),
+                    f"kid{suffix}": kid["kid"],
+                    f"kid_std{suffix}": kid["kid_std"]}
+        out = {"fd": frechet.frechet_distance(real, fake),
+               "kid": kid["kid"], "kid_std": kid["kid_std"]}
+        out.update(pr_lib.precision_recall(real, fake,
+                                           k=self.pr_neighbours))
+        return out
+
+    def __call__(self, sampler, seed=0):
+        """Scores a `Sampler`.
+
+        Returns:
+            A dict: `metrics` (flat name -> float), `names` (display
+            names), `totals` (how many classes or modes exist, e.g.
+            `{"num_values/hair": 12}`), `feature_space`, `num_samples`,
+            `sampler`, `samples`
+            (the first 64 samples, for pictures), and for evaluator-scored
+            data `per_class` ([(tag, accuracy, count)], conditional
+            samplers) and `histogram` ({"generated": [(tag, fraction)],
+            "real": ...}).
+        """
+        samples, requested = sampler.sample(self.num_samples, seed)
+        samples = np.asarray(samples)
+        expected = (self.num_samples,) + tuple(self.spec.sample_shape)
+        if samples.shape[1:] != expected[1:] or len(samples) < 2:
+            raise ValueError(
+                f"The {sampler.name} gave samples of shape {samples.shape}; "
+                f"the {self.spec.name} data need {expected}."
+            )
+        fake = self._describe(samples)
+        metrics = self._distances(self._real["features"], fake["features"],
+                                  seed)
+        if "inception" in fake:
+            metrics.update(self._distances(
+                self._real["inception"], fake["inception"], seed,
+                suffix="_inception"))
+        result = {"sampler": sampler.name, "num_samples": len(samples),
+                  "feature_space": self.feature_space,
+                  "names": self.metric_names(),
+                  "samples": samples[:64 if self.spec.kind == "image"
+                                     else 2500]}
+        if self.spec.kind == "points" and self.spec.modes is not None:
+            coverage = mode_coverage.mode_coverage(
+                samples, self.spec.modes, self.spec.mode_std)
+            for key in ("modes_covered", "high_quality", "kl"):
+                metrics[key] = float(coverage[key])
+            result["totals"] = {"num_modes": int(coverage["num_modes"])}
+        scores = fake["scores"]
+        if scores is not None:
+            label_spec = self.evaluator.label_spec
+            distinct, totals = _split_totals(
+                classification.distinct_classes(scores, label_spec))
+            metrics.update(distinct)
+            result["totals"] = totals
+            result["histogram"] = {
+                "generated": classification.class_histogram(scores,
+                                                            label_spec),
+                "real": classification.class_histogram(
+                    self._real["scores"], label_spec),
+            }
+            if requested is not None:
+                metrics.update(classification.requested_accuracy(
+                    scores, requested, label_spec))
+                result["per_class"] = classification.per_class_accuracy(
+                    scores, requested, label_spec)
+        result["metrics"] = {k: float(v) for k, v in metrics.items()}
+        return result
