@@ -17,10 +17,8 @@ for model in $MODELS; do
     steps=()
     if [ "$dataset" = faces ]; then steps=(--epochs=1 --steps_per_epoch=300); fi
     if [ ! -f "$run/gan.keras" ]; then
-      start=$(date +%s)
       python run.py --model="$model" --dataset="$dataset" "${steps[@]}" \
         --output_dir="$run" --export_format= --verbose=2
-      echo "$(( $(date +%s) - start ))" > "$run/train_seconds.txt"
     fi
   done
 done

@@ -134,11 +134,7 @@ def table(directory):
                 data = json.load(f)
             with open(os.path.join(run_dir, "config.json")) as f:
                 config = json.load(f)
-            seconds_path = os.path.join(run_dir, "train_seconds.txt")
             extra = f"{config['epochs'] * config['steps_per_epoch']} steps"
-            if os.path.exists(seconds_path):
-                seconds = int(open(seconds_path).read())
-                extra += f", {seconds // 60} min {seconds % 60:02d} s"
             metrics = {k: (np.nan if v is None else v)
                        for k, v in data["metrics"].items()}
             print(_row(dataset, config["model"], metrics, extra))

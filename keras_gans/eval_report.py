@@ -136,7 +136,8 @@ def write_report(result, output_dir, spec, title, extra=None):
     lines += ["", f"![samples]({SAMPLES_FILE})", ""]
     if classes_path:
         lines += [f"{caption}:", "", f"![classes]({CLASSES_FILE})", ""]
-    if spec.kind == "image" and "fid_inception" not in result["metrics"]:
+    if (spec.kind == "image" and result["feature_space"] != "InceptionV3"
+            and "fid_inception" not in result["metrics"]):
         lines += ["The distances use the evaluator's features, not "
                   "InceptionV3's: they compare runs on this dataset, not "
                   "with published FIDs (give --inception_weights for "

@@ -243,7 +243,9 @@ class Evaluation:
         names = {"fd": f"FID ({space})", "kid": f"KID ({space})",
                  "precision": f"precision ({space})",
                  "recall": f"recall ({space})"}
-        if self.inception is not None:
+        if space == "InceptionV3":
+            names["fd"] = "FID"
+        elif self.inception is not None:
             names.update({"fid_inception": "FID",
                           "kid_inception": "KID (InceptionV3)"})
         return names
@@ -252,7 +254,7 @@ class Evaluation:
         """The keys of `result["metrics"]` for a sampler (conditional or
         not), in order; known before any sample is drawn."""
         keys = ["fd", "kid", "kid_std", "precision", "recall"]
-        if self.inception is not None:
+        if self.inception is not None and self.evaluator is not None:
             keys += ["fid_inception", "kid_inception", "kid_std_inception"]
         if self.spec.kind == "points" and self.spec.modes is not None:
             keys += ["modes_covered", "high_quality", "kl"]
@@ -277,9 +279,11 @@ class Evaluation:
             out["features"], out["scores"] = (
                 self.evaluator.features_and_scores(images))
         if self.inception is not None:
-            out["inception"] = self.inception[0](images)
-        if out["features"] is None:
-            out["features"] = out["inception"]
+            inception = self.inception[0](images)
+            if out["features"] is None:
+                out["features"] = inception  # fd is the FID itself
+            else:
+                out["inception"] = inception
         return out
 
     def _distances(self, real, fake, seed, suffix=""):

@@ -251,3 +251,35 @@ def test_evaluate_a_run_and_its_export(tmp_path):
     # The export computes the same generator.
     assert exported["metrics"]["fd"] == pytest.approx(
         result["metrics"]["fd"], rel=1e-3)
+
+
+def test_inception_weights_add_fid_and_stand_in_for_an_evaluator(
+        tmp_path):
+    import keras
+
+    path = str(tmp_path / "inception_v3.weights.h5")
+    keras.applications.InceptionV3(include_top=False,
+                                   weights=None).save_weights(path)
+    config = config_lib.TrainConfig(inception_weights=path)
+    spec = registry.dataset_spec("faces")
+    run = train_lib.make_evaluation(config, spec, num_samples=12)
+    result = run(evaluation.real_sampler(spec), seed=3)
+    assert {"fd", "fid_inception", "kid_inception"} <= set(
+        result["metrics"])
+    assert result["names"]["fid_inception"] == "FID"
+    assert run.metric_keys(conditional=True) == list(result["metrics"])
+    # Unlabelled images: no evaluator can exist, Inception alone works.
+    data = tmp_path / "plain"
+    dump.dump_dataset("faces", 12, str(data), seed=3, image_size=32,
+                      verbose=0)
+    os.remove(data / "tags.csv")
+    config = config_lib.TrainConfig(inception_weights=path,
+                                    data_dir=str(data))
+    spec = registry.dataset_spec("faces", data_dir=str(data),
+                                 image_size=32)
+    run = train_lib.make_evaluation(config, spec, num_samples=12)
+    metrics = run(evaluation.real_sampler(spec, data_dir=str(data)))[
+        "metrics"]
+    assert run.feature_space == "InceptionV3"
+    assert run.metric_names()["fd"] == "FID"
+    assert np.isfinite(metrics["fd"]) and "fid_inception" not in metrics
