@@ -135,8 +135,20 @@ def real_samples(spec, num, seed=REAL_SEED, data_dir=None):
         x, y = item if isinstance(item, tuple) else (item, None)
         samples.append(x.numpy())
         labels.append(None if y is None else y.numpy())
+    samples = np.concatenate(samples)[:num]
     labels = None if labels[0] is None else np.concatenate(labels)[:num]
-    return np.concatenate(samples)[:num], labels
+    # A set smaller than `num` comes round again in the stream; repeated
+    # images would shrink precision/recall's k-NN balls to nothing.
+    _, first = np.unique(samples.reshape(len(samples), -1), axis=0,
+                         return_index=True)
+    if len(first) < len(samples):
+        first = np.sort(first)
+        log.warning("--dataset=%s has %d distinct images: the real "
+                    "reference uses those, not %d.", spec.name, len(first),
+                    num)
+        samples = samples[first]
+        labels = None if labels is None else labels[first]
+    return samples, labels
 
 
 def real_sampler(spec, data_dir=None, name="real data"):
@@ -221,10 +233,17 @@ class Evaluation:
         self.inception = inception if spec.kind == "image" else None
         self.num_samples = int(num_samples)
         self.kid_subsets = kid_subsets
-        self.kid_subset_size = min(kid_subset_size, self.num_samples)
         self.pr_neighbours = pr_neighbours
         real, real_labels = real_samples(spec, self.num_samples,
                                          seed=real_seed, data_dir=data_dir)
+        if len(real) <= 2 * pr_neighbours:
+            raise ValueError(
+                f"--dataset={spec.name} has {len(real)} distinct samples: "
+                "too few to evaluate against (precision/recall's k-NN "
+                f"needs more than {2 * pr_neighbours})."
+            )
+        self.kid_subset_size = min(kid_subset_size, self.num_samples,
+                                   len(real))
         self.real_labels = real_labels
         self._real = self._describe(real)
 

@@ -283,3 +283,16 @@ def test_inception_weights_add_fid_and_stand_in_for_an_evaluator(
     assert run.feature_space == "InceptionV3"
     assert run.metric_names()["fd"] == "FID"
     assert np.isfinite(metrics["fd"]) and "fid_inception" not in metrics
+
+
+def test_small_real_set_is_not_repeated_in_the_reference(tmp_path):
+    data = str(tmp_path / "faces")
+    dump.dump_dataset("faces", 20, data, seed=3, verbose=0)
+    spec = registry.dataset_spec("faces", data_dir=data)
+    run = evaluation.Evaluation(spec, evaluators.load_shipped("faces"),
+                                num_samples=50, data_dir=data,
+                                kid_subsets=5)
+    assert len(run._real["features"]) == 20
+    result = run(evaluation.real_sampler(spec, data_dir=data))
+    # The generated side keeps its 50 (here: the 20 again, deduplicated).
+    assert np.isfinite(result["metrics"]["recall"])
