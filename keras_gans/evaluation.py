@@ -234,6 +234,8 @@ class Evaluation:
         self.num_samples = int(num_samples)
         self.kid_subsets = kid_subsets
         self.pr_neighbours = pr_neighbours
+        log.info("Evaluation: %d real %s samples as the reference.",
+                 self.num_samples, spec.name)
         real, real_labels = real_samples(spec, self.num_samples,
                                          seed=real_seed, data_dir=data_dir)
         if len(real) <= 2 * pr_neighbours:

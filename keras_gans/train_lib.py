@@ -519,6 +519,8 @@ def evaluate(config, output_dir=None, export_dir=None, num_samples=None,
                 f"{steps} generator steps)"
     evaluation = make_evaluation(data_config, spec, num_samples,
                                  run_dir=run_dir)
+    log.info("Scoring %d samples of the %s on %s.", num_samples,
+             sampler.name, evaluation.feature_space)
     result = evaluation(sampler, seed=seed)
     path = eval_report.write_report(
         result, report_dir or os.path.join(base, EVAL_DIR), spec, title,

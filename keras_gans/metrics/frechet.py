@@ -30,6 +30,8 @@ Reference:
 
 import numpy as np
 
+from keras_gans.metrics._features import check_feature_pair
+
 # Rows per chunk when accumulating the covariance, to bound the float64
 # working copy at about _CHUNK * D values whatever N is.
 _CHUNK = 8192
@@ -181,14 +183,9 @@ def frechet_distance(features_a, features_b):
         ValueError: If an input is not 2-D, has fewer than 2 samples, the
             feature dimensions differ, or a value is not finite.
     """
+    features_a, features_b = check_feature_pair(features_a, features_b)
     features_a = _check_features(features_a, "features_a")
     features_b = _check_features(features_b, "features_b")
-    if features_a.shape[1] != features_b.shape[1]:
-        raise ValueError(
-            "`features_a` and `features_b` must have the same feature "
-            f"dimension. Received: features_a.shape={features_a.shape}, "
-            f"features_b.shape={features_b.shape}"
-        )
     mu1, sigma1 = feature_statistics(features_a)
     mu2, sigma2 = feature_statistics(features_b)
     return frechet_distance_from_statistics(mu1, sigma1, mu2, sigma2)

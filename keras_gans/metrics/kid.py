@@ -47,6 +47,8 @@ import math
 
 import numpy as np
 
+from keras_gans.metrics._features import check_feature_pair
+
 
 def _mmd2_unbiased(a, b):
     """Unbiased MMD^2 of two sample sets under the KID kernel.
@@ -127,21 +129,7 @@ def kernel_inception_distance(
             `subset_size` < 2, `num_subsets` < 1, or a block would hold
             fewer than 2 samples of a set.
     """
-    features_a = np.asarray(features_a)
-    features_b = np.asarray(features_b)
-    for name, value in (("features_a", features_a),
-                        ("features_b", features_b)):
-        if value.ndim != 2:
-            raise ValueError(
-                f"`{name}` must be a 2-D array of shape (num_samples, "
-                f"feature_dim). Received: {name}.shape={value.shape}"
-            )
-    if features_a.shape[1] != features_b.shape[1]:
-        raise ValueError(
-            "`features_a` and `features_b` must have the same feature "
-            f"dimension. Received: features_a.shape={features_a.shape}, "
-            f"features_b.shape={features_b.shape}"
-        )
+    features_a, features_b = check_feature_pair(features_a, features_b)
     if int(subset_size) != subset_size or subset_size < 2:
         raise ValueError(
             "`subset_size` must be an integer >= 2 (the unbiased estimator "

@@ -32,6 +32,8 @@ Reference:
 
 import numpy as np
 
+from keras_gans.metrics._features import check_feature_pair
+
 # Dtype of the distance computations (see `precision_recall`).
 _DTYPE = "float32"
 
@@ -69,16 +71,6 @@ def _kth_neighbour_sq_radii(x, norms, k, chunk_size):
     return np.maximum(radii, 0.0)
 
 
-def _check(name, value, ndim=2):
-    value = np.asarray(value)
-    if value.ndim != ndim:
-        raise ValueError(
-            f"`{name}` must be a 2-D array of shape (num_samples, "
-            f"feature_dim). Received: {name}.shape={value.shape}"
-        )
-    return value
-
-
 def precision_recall(real_features, fake_features, k=3, chunk_size=1000):
     """Improved precision and recall of `fake_features` against real ones.
 
@@ -105,14 +97,8 @@ def precision_recall(real_features, fake_features, k=3, chunk_size=1000):
         ValueError: If an input is not 2-D, the feature dimensions differ,
             `k` is not in [1, min(N, M)), or `chunk_size` < 1.
     """
-    real = _check("real_features", real_features)
-    fake = _check("fake_features", fake_features)
-    if real.shape[1] != fake.shape[1]:
-        raise ValueError(
-            "`real_features` and `fake_features` must have the same "
-            f"feature dimension. Received: real_features.shape={real.shape}"
-            f", fake_features.shape={fake.shape}"
-        )
+    real, fake = check_feature_pair(
+        real_features, fake_features, ("real_features", "fake_features"))
     if int(k) != k or k < 1:
         raise ValueError(f"`k` must be a positive integer. Received: k={k}")
     k = int(k)
