@@ -244,8 +244,10 @@ class Evaluation:
                 "too few to evaluate against (precision/recall's k-NN "
                 f"needs more than {2 * pr_neighbours})."
             )
-        self.kid_subset_size = min(kid_subset_size, self.num_samples,
-                                   len(real))
+        # Subsets of at most half the samples, so they differ and their
+        # spread (kid_std) means something at small --eval_samples too.
+        self.kid_subset_size = max(2, min(
+            kid_subset_size, self.num_samples // 2, len(real) // 2))
         self.real_labels = real_labels
         self._real = self._describe(real)
 
