@@ -486,13 +486,11 @@ def evaluate(config, output_dir=None, export_dir=None, num_samples=None,
         (result dict of `evaluation.Evaluation`, path of eval.json).
     """
     num_samples = num_samples or evaluation_lib.DEFAULT_NUM_SAMPLES
-    options = {"evaluator_dir": config.evaluator_dir,
-               "inception_weights": config.inception_weights}
     if export_dir is not None:
         sample_fn, metadata = export_lib.load_exported(export_dir)
         sample_shape = metadata["sample_shape"]
-        data_config = dataclasses.replace(
-            config, dataset=metadata["dataset"], **options)
+        data_config = dataclasses.replace(config,
+                                          dataset=metadata["dataset"])
         spec = datasets.dataset_spec(
             data_config.dataset, data_dir=data_config.data_dir,
             image_size=(sample_shape[0] if metadata["sample_kind"] == "image"
@@ -506,7 +504,10 @@ def evaluate(config, output_dir=None, export_dir=None, num_samples=None,
                 f"({export_dir})"
     else:
         gan, run_config, spec = load_gan(output_dir)
-        data_config = dataclasses.replace(run_config, **options)
+        # This evaluation's options, not those the run trained with.
+        data_config = dataclasses.replace(
+            run_config, evaluator_dir=config.evaluator_dir,
+            inception_weights=config.inception_weights)
         if config.data_dir:  # the data may have moved since training
             data_config = dataclasses.replace(data_config,
                                               data_dir=config.data_dir)

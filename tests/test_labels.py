@@ -95,3 +95,14 @@ def test_bad_specs():
         LabelSpec("bag")
     with pytest.raises(ValueError, match="needs names"):
         LabelSpec.for_multi_hot([])
+
+
+def test_blocks_describe_the_encoded_columns():
+    from keras_gans.datasets import faces, shapes
+
+    blocks = faces.LABEL_SPEC.blocks
+    assert blocks == ((0, 12, True), (12, 11, True), (23, 1, False),
+                      (24, 1, False))
+    assert sum(width for _, width, _ in blocks) == \
+        faces.LABEL_SPEC.encoded_dim
+    assert shapes.LABEL_SPEC.blocks == ((0, 24, False),)

@@ -42,7 +42,6 @@ class EvaluateGenerator(keras.callbacks.Callback):
         self.epochs = epochs
         self.seed = seed
         self.keys = evaluation.metric_keys(conditional=False)
-        self.last_result = None
 
     def due(self, epoch):
         """Whether 0-based `epoch` is evaluated."""
@@ -59,7 +58,6 @@ class EvaluateGenerator(keras.callbacks.Callback):
         sampler = evaluation_lib.generator_sampler(
             self.model.generate, self.latent_dim, name="generator")
         result = self.evaluation(sampler, seed=self.seed)
-        self.last_result = result
         metrics = result["metrics"]
         for key in self.keys:
             logs.setdefault(key, metrics.get(key, float("nan")))

@@ -131,6 +131,22 @@ class LabelSpec:
             return sum(a.width for a in self.attributes)
         return len(self.names)
 
+    @property
+    def blocks(self):
+        """`encode`'s columns as blocks: a tuple of (start, width,
+        exclusive) per class set, attribute or (multi-hot) label vector.
+        `exclusive` blocks hold one-hot values (a classifier's softmax),
+        the others independent bits (sigmoids)."""
+        if self.kind == "class":
+            return ((0, len(self.names), True),)
+        if self.kind == "multi_hot":
+            return ((0, len(self.names), False),)
+        blocks, start = [], 0
+        for attribute in self.attributes:
+            blocks.append((start, attribute.width, not attribute.binary))
+            start += attribute.width
+        return tuple(blocks)
+
     def encode(self, labels):
         """One-hot (class), concatenated one-hot + bits (attributes) or the
         multi-hot vector itself, as float32: what a conditional network

@@ -59,21 +59,6 @@ def build_evaluator_network(image_shape, encoded_dim, width=DEFAULT_WIDTH,
                        name="evaluator")
 
 
-def _blocks(label_spec):
-    """[(start, width, kind)] column blocks of `label_spec.encode`:
-    kind "softmax" (a class or categorical attribute) or "sigmoid"."""
-    if label_spec.kind == "class":
-        return [(0, len(label_spec.names), "softmax")]
-    if label_spec.kind == "multi_hot":
-        return [(0, len(label_spec.names), "sigmoid")]
-    blocks, start = [], 0
-    for attribute in label_spec.attributes:
-        kind = "sigmoid" if attribute.binary else "softmax"
-        blocks.append((start, attribute.width, kind))
-        start += attribute.width
-    return blocks
-
-
 def scores_from_logits(logits, label_spec):
     """Probabilities in `encode`'s layout: softmax per categorical block,
     sigmoid per binary or multi-hot column.
@@ -86,9 +71,9 @@ def scores_from_logits(logits, label_spec):
         float32 tensor (N, encoded_dim).
     """
     parts = []
-    for start, width, kind in _blocks(label_spec):
+    for start, width, exclusive in label_spec.blocks:
         block = logits[:, start:start + width]
-        parts.append(tf.nn.softmax(block) if kind == "softmax"
+        parts.append(tf.nn.softmax(block) if exclusive
                      else tf.sigmoid(block))
     return tf.concat(parts, axis=1)
 
@@ -98,14 +83,12 @@ def evaluator_loss(label_spec):
     label's blocks of softmax cross-entropy (classes, categorical
     attributes) and mean sigmoid cross-entropy (binary attributes, the
     multi-hot columns)."""
-    blocks = _blocks(label_spec)
-
     def loss(targets, logits):
         total = 0.0
-        for start, width, kind in blocks:
+        for start, width, exclusive in label_spec.blocks:
             t = targets[:, start:start + width]
             x = logits[:, start:start + width]
-            if kind == "softmax":
+            if exclusive:
                 total += tf.nn.softmax_cross_entropy_with_logits(t, x)
             else:
                 total += tf.reduce_mean(

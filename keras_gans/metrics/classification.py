@@ -89,10 +89,8 @@ def _check_requested(requested, scores, label_spec):
 
 def _blocks(label_spec):
     """(attribute, start column) for each attribute of the encoding."""
-    start = 0
-    for attribute in label_spec.attributes:
-        yield attribute, start
-        start += attribute.width
+    return [(attribute, start) for attribute, (start, _, _) in
+            zip(label_spec.attributes, label_spec.blocks)]
 
 
 def _predict(scores, label_spec):
