@@ -126,6 +126,36 @@ LOSSES = {
 TARGET_LOSSES = ("non_saturating", "minimax")
 
 
+def classification_loss(label_spec, targets, logits):
+    """Per-example classification loss over a label's blocks: softmax
+    cross-entropy per class set or categorical attribute, plus the mean
+    sigmoid cross-entropy of the binary or multi-hot columns. ACGAN's
+    auxiliary classifier and the evaluators train on it.
+
+    Args:
+        label_spec: a `LabelSpec` (its `blocks` say which columns form
+            a softmax).
+        targets: float (N, encoded_dim), `LabelSpec.encode`'s output.
+        logits: float (N, encoded_dim), in the same column layout.
+
+    Returns:
+        float32 (N,).
+    """
+    targets = tf.cast(targets, "float32")
+    logits = tf.cast(logits, "float32")
+    total = 0.0
+    for start, width, exclusive in label_spec.blocks:
+        t = targets[:, start:start + width]
+        x = logits[:, start:start + width]
+        if exclusive:
+            total += tf.nn.softmax_cross_entropy_with_logits(t, x)
+        else:
+            total += tf.reduce_mean(
+                tf.nn.sigmoid_cross_entropy_with_logits(t, x), axis=1
+            )
+    return total
+
+
 def check_target_options(loss, label_smoothing=0.0, real_label_range=None,
                          fake_label_range=None):
     """Raises ValueError unless the target options fit `loss`.

@@ -104,9 +104,11 @@ def _without_loss_scaling():
     d_step, g_step = GAN._discriminator_step, GAN._generator_step
     return _patched(
         (GAN, "_discriminator_step",
-         lambda self, real, num_replicas: d_step(self, real, 1)),
+         lambda self, real, labels, num_replicas: d_step(
+             self, real, labels, 1)),
         (GAN, "_generator_step",
-         lambda self, batch_size, num_replicas: g_step(self, batch_size, 1)),
+         lambda self, batch_size, labels, num_replicas: g_step(
+             self, batch_size, labels, 1)),
     )
 
 

@@ -17,6 +17,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_gans import losses
+
 FEATURE_DIM = 256
 DEFAULT_WIDTH = 32
 
@@ -82,18 +84,8 @@ def evaluator_loss(label_spec):
     """A Keras loss `(encoded targets, logits) -> (N,)`: the sum over the
     label's blocks of softmax cross-entropy (classes, categorical
     attributes) and mean sigmoid cross-entropy (binary attributes, the
-    multi-hot columns)."""
+    multi-hot columns); see `losses.classification_loss`."""
     def loss(targets, logits):
-        total = 0.0
-        for start, width, exclusive in label_spec.blocks:
-            t = targets[:, start:start + width]
-            x = logits[:, start:start + width]
-            if exclusive:
-                total += tf.nn.softmax_cross_entropy_with_logits(t, x)
-            else:
-                total += tf.reduce_mean(
-                    tf.nn.sigmoid_cross_entropy_with_logits(t, x), axis=1
-                )
-        return total
+        return losses.classification_loss(label_spec, targets, logits)
 
     return loss

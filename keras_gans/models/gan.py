@@ -139,9 +139,10 @@ class GAN(keras.Model):
         del input_shape
         self.built = True
 
-    def call(self, z, training=False):
-        """Generates samples: z (batch, latent_dim) -> generator output."""
-        return self.generator(z, training=training)
+    def call(self, inputs, training=False):
+        """Generates samples: z (batch, latent_dim), or [z, condition] for
+        the conditional models -> generator output."""
+        return self.generator(inputs, training=training)
 
     def compile(self, d_optimizer=None, g_optimizer=None, **kwargs):
         """Configures the two optimizers, one per network.
@@ -255,8 +256,8 @@ class GAN(keras.Model):
             )
         return tf.random.experimental.stateless_split(seed, num)
 
-    def _targets(self, batch_size, seed):
-        """Real and fake BCE targets: floats, or (batch, 1) noisy labels."""
+    def _targets(self, real_rows, fake_rows, seed):
+        """Real and fake BCE targets: floats, or (rows, 1) noisy labels."""
         if self.loss_name not in losses.TARGET_LOSSES:
             return {}
         real_seed, fake_seed = tf.unstack(
@@ -267,39 +268,86 @@ class GAN(keras.Model):
         if self.real_label_range:
             low, high = self.real_label_range
             real_targets = tf.random.stateless_uniform(
-                [batch_size, 1], real_seed, minval=low, maxval=high
+                [real_rows, 1], real_seed, minval=low, maxval=high
             )
         if self.fake_label_range:
             low, high = self.fake_label_range
             fake_targets = tf.random.stateless_uniform(
-                [batch_size, 1], fake_seed, minval=low, maxval=high
+                [fake_rows, 1], fake_seed, minval=low, maxval=high
             )
         return {"real_targets": real_targets, "fake_targets": fake_targets}
 
     def _noise(self, batch_size, seed):
         return tf.random.stateless_normal([batch_size, self.latent_dim], seed)
 
-    def _discriminator_step(self, real, num_replicas):
-        batch_size = tf.shape(real)[0]
-        noise_seed, penalty_seed, target_seed = tf.unstack(
-            self._next_seeds(self.d_optimizer, 3)
+    # Hooks of the conditional models (keras_gans.models.conditional,
+    # keras_gans.models.infogan); the unconditional GAN ignores labels.
+
+    # Whether train_step passes the dataset's labels to the steps.
+    uses_labels = False
+
+    def _condition(self, labels, batch_size, seed):
+        """What the generator is conditioned on for a fake batch: None
+        here, the real batch's labels (cGAN, ACGAN) or drawn codes
+        (InfoGAN)."""
+        del labels, batch_size, seed
+        return None
+
+    def _generator_inputs(self, noise, condition):
+        return noise if condition is None else [noise, condition]
+
+    def _critic_outputs(self, samples, labels, training=True):
+        """(logits (batch, 1), auxiliary head output or None)."""
+        del labels
+        return self.discriminator(samples, training=training), None
+
+    def _extra_fake_logits(self, real, labels, seed):
+        """More logits to score as fake (the matching-aware pairs)."""
+        del real, labels, seed
+        return None
+
+    def _auxiliary_loss(self, real_aux, fake_aux, labels, condition):
+        """The heads' loss (ACGAN's classes, InfoGAN's codes), or None.
+        `real_aux` is None in the generator's update."""
+        del real_aux, fake_aux, labels, condition
+        return None
+
+    def _discriminator_loss(self, real, labels, fake, condition, seeds):
+        penalty_seed, target_seed, extra_seed = seeds
+        real_logits, real_aux = self._critic_outputs(real, labels)
+        fake_logits, fake_aux = self._critic_outputs(fake, condition)
+        extra = self._extra_fake_logits(real, labels, extra_seed)
+        if extra is not None:
+            fake_logits = tf.concat([fake_logits, extra], axis=0)
+        d_loss, _ = self.loss_fn(
+            real_logits, fake_logits,
+            **self._targets(tf.shape(real_logits)[0],
+                            tf.shape(fake_logits)[0], target_seed),
         )
+        penalty = None
+        if self.penalty_fn is not None:
+            def critic(x, training=True):
+                return self._critic_outputs(x, labels, training)[0]
+
+            penalty = self.penalty_fn(critic, real, fake, penalty_seed)
+            d_loss = d_loss + self.penalty_weight * penalty
+        aux = self._auxiliary_loss(real_aux, fake_aux, labels, condition)
+        if aux is not None:
+            d_loss = d_loss + aux
+        return d_loss, penalty
+
+    def _discriminator_step(self, real, labels, num_replicas):
+        batch_size = tf.shape(real)[0]
+        seeds = tf.unstack(self._next_seeds(self.d_optimizer, 5))
+        condition = self._condition(labels, batch_size, seeds[3])
         # G runs outside the tape: the D update needs no gradient through G.
-        fake = self.generator(self._noise(batch_size, noise_seed),
-                              training=True)
+        fake = self.generator(
+            self._generator_inputs(self._noise(batch_size, seeds[0]),
+                                   condition), training=True)
         with tf.GradientTape() as tape:
-            real_logits = self.discriminator(real, training=True)
-            fake_logits = self.discriminator(fake, training=True)
-            d_loss, _ = self.loss_fn(
-                real_logits, fake_logits,
-                **self._targets(batch_size, target_seed),
-            )
-            penalty = None
-            if self.penalty_fn is not None:
-                penalty = self.penalty_fn(
-                    self.discriminator, real, fake, penalty_seed
-                )
-                d_loss = d_loss + self.penalty_weight * penalty
+            d_loss, penalty = self._discriminator_loss(
+                real, labels, fake, condition,
+                (seeds[1], seeds[2], seeds[4]))
             # Gradients are all-reduced with SUM across replicas.
             scaled_loss = d_loss / num_replicas
         variables = self.discriminator.trainable_variables
@@ -307,15 +355,20 @@ class GAN(keras.Model):
         self.d_optimizer.apply_gradients(zip(grads, variables))
         return d_loss, penalty
 
-    def _generator_step(self, batch_size, num_replicas):
-        (noise_seed,) = tf.unstack(
-            self._next_seeds(self.g_optimizer, 1)
+    def _generator_step(self, batch_size, labels, num_replicas):
+        noise_seed, condition_seed = tf.unstack(
+            self._next_seeds(self.g_optimizer, 2)
         )
+        condition = self._condition(labels, batch_size, condition_seed)
         with tf.GradientTape() as tape:
-            fake = self.generator(self._noise(batch_size, noise_seed),
-                                  training=True)
-            fake_logits = self.discriminator(fake, training=True)
+            fake = self.generator(
+                self._generator_inputs(self._noise(batch_size, noise_seed),
+                                       condition), training=True)
+            fake_logits, fake_aux = self._critic_outputs(fake, condition)
             _, g_loss = self.loss_fn(None, fake_logits)
+            aux = self._auxiliary_loss(None, fake_aux, labels, condition)
+            if aux is not None:
+                g_loss = g_loss + aux
             scaled_loss = g_loss / num_replicas
         variables = self.generator.trainable_variables
         grads = tape.gradient(scaled_loss, variables)
@@ -338,20 +391,32 @@ class GAN(keras.Model):
         return tf.split(real, self.n_critic, axis=0)
 
     def train_step(self, data):
-        real, _ = _unpack_real(data)
+        real, labels = _unpack_real(data)
         num_replicas = tf.distribute.get_strategy().num_replicas_in_sync
         chunks = self._critic_batches(real)
+        if self.uses_labels:
+            if labels is None:
+                raise ValueError(
+                    f"{type(self).__name__} trains on (samples, labels) "
+                    "batches; the dataset yields samples only."
+                )
+            label_chunks = self._critic_batches(labels)
+        else:
+            label_chunks = [None] * len(chunks)
         batch_size = tf.shape(chunks[0])[0]
 
         if self.generator_first:
-            g_loss = self._generator_step(batch_size, num_replicas)
-        for chunk in chunks:
-            d_loss, penalty = self._discriminator_step(chunk, num_replicas)
+            g_loss = self._generator_step(batch_size, label_chunks[0],
+                                          num_replicas)
+        for chunk, chunk_labels in zip(chunks, label_chunks):
+            d_loss, penalty = self._discriminator_step(
+                chunk, chunk_labels, num_replicas)
             self.d_loss_tracker.update_state(d_loss)
             if penalty is not None:
                 self.penalty_tracker.update_state(penalty)
         if not self.generator_first:
-            g_loss = self._generator_step(batch_size, num_replicas)
+            g_loss = self._generator_step(batch_size, label_chunks[-1],
+                                          num_replicas)
         self.g_loss_tracker.update_state(g_loss)
         logs = {m.name: m.result() for m in self.metrics}
         strategy = tf.distribute.get_strategy()
@@ -365,6 +430,16 @@ class GAN(keras.Model):
                     for name, value in logs.items()}
         return logs
 
-    def generate(self, z):
-        """Samples for noise z: (batch, latent_dim) -> generator output."""
+    def generate(self, z, condition=None):
+        """Samples for noise z: (batch, latent_dim) -> generator output.
+
+        `condition` is for the conditional models (labels, or InfoGAN's
+        codes); an unconditional GAN refuses one.
+        """
+        if condition is not None:
+            raise ValueError(
+                f"This {type(self).__name__} is unconditional: it takes no "
+                "labels. Received: condition of shape "
+                f"{tuple(tf.shape(condition).numpy())}"
+            )
         return self.generator(z, training=False)

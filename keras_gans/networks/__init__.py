@@ -1,11 +1,20 @@
-"""Generator and discriminator builders (DCGAN family and MLPs)."""
+"""Generator and discriminator builders (DCGAN family, conditional DCGANs
+and MLPs)."""
 
+from keras_gans.networks.conditional import build_code_generator
+from keras_gans.networks.conditional import build_conditional_discriminator
+from keras_gans.networks.conditional import build_conditional_generator
+from keras_gans.networks.conditional import build_discriminator_with_heads
 from keras_gans.networks.dcgan import build_dcgan_discriminator
 from keras_gans.networks.dcgan import build_dcgan_generator
 from keras_gans.networks.mlp import build_mlp_discriminator
 from keras_gans.networks.mlp import build_mlp_generator
 
 __all__ = [
+    "build_code_generator",
+    "build_conditional_discriminator",
+    "build_conditional_generator",
+    "build_discriminator_with_heads",
     "build_dcgan_discriminator",
     "build_dcgan_generator",
     "build_mlp_discriminator",

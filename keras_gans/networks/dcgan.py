@@ -18,6 +18,7 @@ import math
 
 import keras
 
+from keras_gans.layers import conditioning
 from keras_gans.networks import _common
 
 IMAGE_SIZES = (16, 32, 64, 128)
@@ -93,6 +94,7 @@ def dcgan_generator_body(
     start="dense",
     kernel_size=4,
     kernel_initializer=None,
+    condition=None,
 ):
     """Maps a latent tensor to images (the generator without its Input).
 
@@ -102,6 +104,9 @@ def dcgan_generator_body(
             `4 * 2**len(widths)`.
         channels, activation, normalization, start, kernel_size,
         kernel_initializer: as in `build_dcgan_generator`.
+        condition: None, or a float (batch, k) condition vector that sets
+            every batch norm's scale and shift (conditional batch norm;
+            needs normalization "batch").
 
     Returns:
         A float32 tensor of shape (batch, side, side, channels) in [-1, 1].
@@ -116,6 +121,20 @@ def dcgan_generator_body(
         kernel_initializer, activation, DCGAN_INITIALIZER
     )
     use_bias = _common.uses_bias(normalization)
+    if condition is not None and normalization != "batch":
+        raise ValueError(
+            "Conditional batch norm replaces the generator's batch norm: "
+            "it needs g_normalization='batch'. Received: "
+            f"normalization={normalization!r}"
+        )
+
+    def norm_act(x, prefix):
+        if condition is None:
+            return _common.norm_act(x, normalization, activation, prefix)
+        x = conditioning.conditional_batch_norm(x, condition, prefix)
+        return _common.activation_layer(activation,
+                                        f"{prefix}_{activation}")(x)
+
     if start == "dense":
         x = keras.layers.Dense(
             START_SIZE * START_SIZE * widths[0],
@@ -138,7 +157,7 @@ def dcgan_generator_body(
             data_format="channels_last",
             name="start_conv_transpose",
         )(x)
-    x = _common.norm_act(x, normalization, activation, "start")
+    x = norm_act(x, "start")
     for i, width in enumerate(widths[1:], start=1):
         x = keras.layers.Conv2DTranspose(
             width,
@@ -150,7 +169,7 @@ def dcgan_generator_body(
             data_format="channels_last",
             name=f"block{i}_conv_transpose",
         )(x)
-        x = _common.norm_act(x, normalization, activation, f"block{i}")
+        x = norm_act(x, f"block{i}")
     return keras.layers.Conv2DTranspose(
         channels,
         kernel_size,
@@ -250,6 +269,7 @@ def dcgan_discriminator_features(
     normalization="batch",
     kernel_size=4,
     kernel_initializer=None,
+    first_conv_labels=None,
 ):
     """The discriminator's convolutions (no logit head).
 
@@ -258,6 +278,9 @@ def dcgan_discriminator_features(
         widths: one width per stride-2 convolution.
         activation, normalization, kernel_size, kernel_initializer: as in
             `build_dcgan_discriminator`.
+        first_conv_labels: None, or encoded labels (batch, k): a label map
+            (`conditioning.label_map`) is concatenated to the first
+            convolution's output as one more channel.
 
     Returns:
         A tensor of shape (batch, side / 2**len(widths), same, widths[-1]).
@@ -290,6 +313,12 @@ def dcgan_discriminator_features(
         )
         x = conv(x)
         x = _common.norm_act(x, norm, activation, prefix)
+        if i == 0 and first_conv_labels is not None:
+            side = x.shape[1]
+            x = keras.layers.Concatenate(name="first_conv_with_labels")([
+                x, conditioning.label_map(first_conv_labels, side, side,
+                                          "first_conv_label_map",
+                                          normalization=normalization)])
     return x
 
 

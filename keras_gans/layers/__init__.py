@@ -1,0 +1,21 @@
+"""Layers and layer stacks that feed labels into the networks."""
+
+from keras_gans.layers.conditioning import D_SCHEMES
+from keras_gans.layers.conditioning import EncodeLabels
+from keras_gans.layers.conditioning import G_SCHEMES
+from keras_gans.layers.conditioning import LabelEmbedding
+from keras_gans.layers.conditioning import conditional_batch_norm
+from keras_gans.layers.conditioning import generator_condition
+from keras_gans.layers.conditioning import label_map
+from keras_gans.layers.conditioning import projection_logit
+
+__all__ = [
+    "D_SCHEMES",
+    "EncodeLabels",
+    "G_SCHEMES",
+    "LabelEmbedding",
+    "conditional_batch_norm",
+    "generator_condition",
+    "label_map",
+    "projection_logit",
+]

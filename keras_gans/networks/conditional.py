@@ -1,0 +1,221 @@
+"""Conditional DCGAN-family networks: label-conditioned generators, label-
+reading discriminators and discriminators with extra heads (ACGAN's
+classifier, InfoGAN's Q network).
+
+Generators take two inputs, `[z, condition]`: raw labels in the dataset's
+format (cGAN, ACGAN) or InfoGAN's code vector. See
+`keras_gans.layers.conditioning` for the schemes.
+"""
+
+import keras
+
+from keras_gans.layers import conditioning
+from keras_gans.networks import _common
+from keras_gans.networks import dcgan
+
+# Width of the hidden layer of InfoGAN's Q head (Chen et al. 2016, table 1:
+# FC 128 - BN - lReLU before the code outputs).
+Q_HIDDEN_UNITS = 128
+
+
+def _generator(z, condition_input, condition, scheme, image_size, channels,
+               base_width, activation, normalization, start, name):
+    widths = dcgan._widths(image_size, base_width, None, None, grow=False)
+    if scheme == "cbn":
+        body_input, cbn = z, condition
+    else:
+        body_input = keras.layers.Concatenate(name="z_and_condition")(
+            [z, condition])
+        cbn = None
+    images = dcgan.dcgan_generator_body(
+        body_input, widths, channels=channels, activation=activation,
+        normalization=normalization, start=start, condition=cbn,
+    )
+    return keras.Model([z, condition_input], images, name=name)
+
+
+def build_conditional_generator(
+    label_spec,
+    scheme="concat",
+    image_size=64,
+    latent_dim=100,
+    channels=3,
+    base_width=64,
+    embedding_dim=5,
+    condition_units=128,
+    activation="relu",
+    normalization="batch",
+    start="dense",
+    name="generator",
+):
+    """A DCGAN generator conditioned on labels: [z, labels] -> images.
+
+    Args:
+        label_spec: the dataset's `LabelSpec`.
+        scheme: one of `conditioning.G_SCHEMES`.
+        image_size, latent_dim, channels, base_width, activation,
+        normalization, start: as in `dcgan.build_dcgan_generator`.
+        embedding_dim: "embedding": the vector size per attribute.
+        condition_units: "dense": the condition Dense layer's width.
+        name: the model's name.
+
+    Returns:
+        A `keras.Model` mapping [float32 z (batch, latent_dim), labels
+        (batch,) + label_spec.shape of label_spec.dtype] to float32 images
+        (batch, image_size, image_size, channels) in [-1, 1].
+
+    Example:
+
+    >>> g = build_conditional_generator(faces.LABEL_SPEC, "embedding",
+    ...                                 image_size=32)
+    >>> g([np.zeros((2, 100)), np.zeros((2, 4), "int32")]).shape
+    TensorShape([2, 32, 32, 3])
+    """
+    _common.check_choice("g_conditioning", scheme, conditioning.G_SCHEMES)
+    _common.check_positive_int("latent_dim", latent_dim)
+    z = keras.Input((latent_dim,), dtype="float32", name="z")
+    labels = keras.Input(label_spec.shape, dtype=label_spec.dtype,
+                         name="labels")
+    condition = conditioning.generator_condition(
+        labels, label_spec, scheme, embedding_dim=embedding_dim,
+        condition_units=condition_units)
+    return _generator(z, labels, condition, scheme, image_size, channels,
+                      base_width, activation, normalization, start, name)
+
+
+def build_code_generator(code_dim, image_size=64, latent_dim=100,
+                         channels=3, base_width=64, activation="relu",
+                         normalization="batch", start="dense",
+                         name="generator"):
+    """InfoGAN's generator: [z, codes] -> images, codes concatenated to z.
+
+    Args:
+        code_dim: width of the code vector (one-hot categorical codes,
+            then the continuous ones).
+        others: as in `dcgan.build_dcgan_generator`.
+
+    Returns:
+        A `keras.Model` mapping [z (batch, latent_dim), codes (batch,
+        code_dim)], both float32, to images in [-1, 1].
+    """
+    _common.check_positive_int("code_dim", code_dim)
+    _common.check_positive_int("latent_dim", latent_dim)
+    z = keras.Input((latent_dim,), dtype="float32", name="z")
+    codes = keras.Input((code_dim,), dtype="float32", name="codes")
+    return _generator(z, codes, codes, "concat", image_size, channels,
+                      base_width, activation, normalization, start, name)
+
+
+def build_conditional_discriminator(
+    label_spec,
+    scheme="projection",
+    image_size=64,
+    channels=3,
+    base_width=64,
+    activation="leaky_relu",
+    normalization="batch",
+    name="discriminator",
+):
+    """A DCGAN discriminator that reads labels: [images, labels] -> logit.
+
+    Args:
+        label_spec: the dataset's `LabelSpec`.
+        scheme: "input", "first_conv" or "projection"
+            (`conditioning.D_SCHEMES` less "none").
+        image_size, channels, base_width, activation, normalization: as in
+            `dcgan.build_dcgan_discriminator`.
+        name: the model's name.
+
+    Returns:
+        A `keras.Model` mapping [images (batch, size, size, channels),
+        labels (batch,) + label_spec.shape] to float32 logits (batch, 1).
+    """
+    valid = tuple(s for s in conditioning.D_SCHEMES if s != "none")
+    _common.check_choice("d_conditioning", scheme, valid)
+    widths = dcgan._widths(image_size, base_width, None, None, grow=True)
+    images = keras.Input((image_size, image_size, channels),
+                         dtype="float32", name="images")
+    labels = keras.Input(label_spec.shape, dtype=label_spec.dtype,
+                         name="labels")
+    encoded = conditioning.EncodeLabels(label_spec, name="encode_labels")(
+        labels)
+    x = images
+    if scheme == "input":
+        x = keras.layers.Concatenate(name="images_with_labels")([
+            images, conditioning.label_map(
+                encoded, image_size, image_size, "input_label_map",
+                normalization=normalization)])
+    features = dcgan.dcgan_discriminator_features(
+        x, widths, activation=activation, normalization=normalization,
+        first_conv_labels=encoded if scheme == "first_conv" else None,
+    )
+    init = _common.initializer_factory(None, activation,
+                                       dcgan.DCGAN_INITIALIZER)
+    logits = _common.logit_head(features, normalization=normalization,
+                                kernel_initializer=init())
+    if scheme == "projection":
+        logits = keras.layers.Add(dtype="float32", name="logit_plus_projection")(
+            [logits, conditioning.projection_logit(features, encoded,
+                                                   normalization)])
+    return keras.Model([images, labels], logits, name=name)
+
+
+def build_discriminator_with_heads(
+    heads,
+    image_size=64,
+    channels=3,
+    base_width=64,
+    activation="leaky_relu",
+    normalization="batch",
+    q_hidden_units=None,
+    name="discriminator",
+):
+    """A DCGAN discriminator with extra linear heads on its body.
+
+    ACGAN: one head per attribute (its logits), concatenated in
+    `LabelSpec.encode`'s column order. InfoGAN: the Q network, a hidden
+    layer (`q_hidden_units`) then one head per code.
+
+    Args:
+        heads: a list of (name, width) pairs.
+        q_hidden_units: None (heads read the flattened features), or the
+            width of a Dense - norm - activation layer between the body
+            and the heads.
+        others: as in `dcgan.build_dcgan_discriminator`.
+
+    Returns:
+        A `keras.Model` mapping images (batch, size, size, channels) to
+        [logits (batch, 1), head outputs (batch, sum of widths)], float32.
+    """
+    widths = dcgan._widths(image_size, base_width, None, None, grow=True)
+    images = keras.Input((image_size, image_size, channels),
+                         dtype="float32", name="images")
+    features = dcgan.dcgan_discriminator_features(
+        images, widths, activation=activation, normalization=normalization)
+    init = _common.initializer_factory(None, activation,
+                                       dcgan.DCGAN_INITIALIZER)
+    logits = _common.logit_head(features, normalization=normalization,
+                                kernel_initializer=init())
+    flat = keras.layers.Flatten(name="head_flatten")(features)
+    if q_hidden_units:
+        dense = _common.maybe_spectral(
+            keras.layers.Dense(q_hidden_units,
+                               use_bias=_common.uses_bias(normalization),
+                               name="q_dense"),
+            normalization, "q_spectral_dense")
+        # Batch norm would mix the real and fake batches' statistics into
+        # the code predictions; the body's normalization choice says which
+        # per-example norm to use, and batch norm falls back to none.
+        norm = "none" if normalization in ("batch", "spectral") else (
+            normalization)
+        flat = _common.norm_act(dense(flat), norm, activation, "q")
+    outputs = []
+    for head_name, width in heads:
+        dense = keras.layers.Dense(width, dtype="float32",
+                                   name=f"{head_name}_head")
+        outputs.append(_common.maybe_spectral(
+            dense, normalization, f"{head_name}_spectral_head",
+            dtype="float32")(flat))
+    aux = outputs[0] if len(outputs) == 1 else keras.layers.Concatenate(
+        dtype="float32", name="heads")(outputs)
+    return keras.Model(images, [logits, aux], name=name)
