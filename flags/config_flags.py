@@ -10,7 +10,8 @@ import dataclasses
 
 from absl import flags
 
-from flags import data_flags  # noqa: F401 (defines flags)
+from flags import conditioning_flags  # noqa: F401 (defines flags)
+from flags import data_flags  # noqa: F401
 from flags import eval_flags  # noqa: F401
 from flags import export_flags  # noqa: F401
 from flags import model_flags  # noqa: F401
@@ -36,11 +37,24 @@ def _parse_range(name, value):
     return (low, high)
 
 
+def _parse_counts(name, value):
+    try:
+        return tuple(int(v) for v in value or ())
+    except ValueError:
+        raise flags.ValidationError(
+            f"--{name} takes category counts separated by commas (e.g. 10 "
+            f"or 10,4). Received: {name}={','.join(value)}"
+        ) from None
+
+
 def to_config(values):
     """A `TrainConfig` from a dict of flag values (name -> value)."""
     kwargs = {name: values[name] for name in CONFIG_FLAGS if name in values}
     for name in _RANGE_FLAGS:
         kwargs[name] = _parse_range(name, kwargs.get(name))
+    if "info_categorical" in kwargs:
+        kwargs["info_categorical"] = _parse_counts(
+            "info_categorical", kwargs["info_categorical"])
     kwargs["export_format"] = tuple(kwargs.get("export_format") or ())
     return config_lib.TrainConfig(**kwargs)
 

@@ -96,6 +96,20 @@ class TrainConfig:
     keep_best: Optional[str] = None
     evaluator_dir: Optional[str] = None
     inception_weights: Optional[str] = None
+    # Conditional models (cgan, acgan, infogan; keras_gans.layers.
+    # conditioning). None: the variant's scheme.
+    base_model: Optional[str] = None
+    g_conditioning: Optional[str] = None
+    d_conditioning: Optional[str] = None
+    embedding_dim: int = 5
+    condition_units: int = 128
+    matching_aware: bool = False
+    class_loss_weight: float = 1.0
+    info_categorical: tuple = (10,)
+    info_continuous: int = 2
+    info_categorical_weight: float = 1.0
+    info_continuous_weight: float = 1.0
+    info_code_loss: str = "crossentropy"
 
     def to_json(self):
         return json.dumps(dataclasses.asdict(self), indent=2, sort_keys=True)
@@ -103,7 +117,8 @@ class TrainConfig:
     @classmethod
     def from_json(cls, text):
         values = json.loads(text)
-        for key in ("real_label_range", "fake_label_range", "export_format"):
+        for key in ("real_label_range", "fake_label_range", "export_format",
+                    "info_categorical"):
             if values.get(key) is not None:
                 values[key] = tuple(values[key])
         known = {f.name for f in dataclasses.fields(cls)}
@@ -125,10 +140,22 @@ def resolve(config):
             an impossible combination (the message names the fields).
     """
     variant = variants.get(config.model)
+    game = variant
+    if config.base_model is not None:
+        choices.check_choice("base_model", config.base_model,
+                             variants.UNCONDITIONAL)
+        if not variant.conditional:
+            raise ValueError(
+                "base_model sets the game of a conditional model (cgan, "
+                f"acgan, infogan); --model={config.model} has its own. "
+                f"Received: base_model={config.base_model!r}"
+            )
+        game = variants.get(config.base_model)
     values = dataclasses.asdict(config)
     for field in dataclasses.fields(variants.Variant):
         if field.name in values and values[field.name] is None:
-            values[field.name] = getattr(variant, field.name)
+            source = game if field.name in variants.GAME_FIELDS else variant
+            values[field.name] = getattr(source, field.name)
     defaults = datasets.dataset_defaults(config.dataset)
     for name in ("epochs", "steps_per_epoch", "batch_size", "image_size"):
         if values[name] is None:
@@ -186,6 +213,7 @@ def validate(config):
         config.loss, config.label_smoothing, config.real_label_range,
         config.fake_label_range,
     )
+    _validate_conditioning(config)
     if config.clip_value is not None and config.clip_value <= 0:
         raise ValueError(
             f"clip_value must be positive. Received: "
@@ -214,6 +242,93 @@ def validate(config):
             "d_normalization 'layer', 'none' or 'spectral'. Received: "
             f"penalty={config.penalty!r}, d_normalization='batch'"
         )
+
+
+def _validate_conditioning(config):
+    """The conditioning options against the model and the data."""
+    from keras_gans import layers
+
+    variant = variants.get(config.model)
+    kind = variant.conditioning
+    if not variant.conditional:
+        given = [f"{name}={getattr(config, name)!r}" for name in (
+            "g_conditioning", "d_conditioning") if getattr(config, name)]
+        if config.matching_aware:
+            given.append("matching_aware=True")
+        if given:
+            raise ValueError(
+                f"--model={config.model} is unconditional: conditioning "
+                "options apply to --model=" + "|".join(variants.CONDITIONAL)
+                + ". Received: " + ", ".join(given)
+            )
+        return
+    choices.check_choice("g_conditioning", config.g_conditioning,
+                         layers.G_SCHEMES)
+    choices.check_choice("d_conditioning", config.d_conditioning,
+                         layers.D_SCHEMES)
+    data_kind = datasets.dataset_defaults(config.dataset).kind
+    if data_kind != "image":
+        raise ValueError(
+            f"--model={config.model} builds conditional DCGAN networks for "
+            f"labelled images; --dataset={config.dataset} is a 2-D point "
+            "mixture without labels. Use an image dataset (faces, shapes, "
+            "mnist, ...)."
+        )
+    if kind == "labels" and config.d_conditioning == "none":
+        raise ValueError(
+            "cgan's discriminator must read the labels: d_conditioning "
+            "'input', 'first_conv' or 'projection' (a discriminator that "
+            "classifies instead is --model=acgan). Received: "
+            "d_conditioning='none'"
+        )
+    if kind != "labels":
+        if config.d_conditioning != "none":
+            raise ValueError(
+                f"--model={config.model}'s discriminator does not read "
+                "labels (its heads predict them; reading them would make "
+                "that trivial): d_conditioning must be 'none'. Received: "
+                f"d_conditioning={config.d_conditioning!r}"
+            )
+        if config.matching_aware:
+            raise ValueError(
+                "matching_aware shows the discriminator real images with "
+                "wrong labels, so it needs a discriminator that reads "
+                f"labels (--model=cgan). Received: model={config.model!r}, "
+                "matching_aware=True"
+            )
+    if kind == "codes" and config.g_conditioning != "concat":
+        raise ValueError(
+            "InfoGAN's codes are concatenated to the noise: g_conditioning "
+            "must be 'concat'. Received: "
+            f"g_conditioning={config.g_conditioning!r}"
+        )
+    if config.g_conditioning == "cbn" and config.g_normalization != "batch":
+        raise ValueError(
+            "Conditional batch norm replaces the generator's batch norm: "
+            "set g_normalization='batch'. Received: g_conditioning='cbn', "
+            f"g_normalization={config.g_normalization!r}"
+        )
+    for name in ("embedding_dim", "condition_units", "info_continuous"):
+        value = getattr(config, name)
+        low = 0 if name == "info_continuous" else 1
+        if isinstance(value, bool) or not isinstance(value, int) or (
+                value < low):
+            raise ValueError(
+                f"{name} must be an integer >= {low}. Received: "
+                f"{name}={value!r}"
+            )
+    if kind == "codes":
+        if any(int(k) != k or k < 2 for k in config.info_categorical) or (
+                not config.info_categorical and not config.info_continuous):
+            raise ValueError(
+                "InfoGAN needs codes: info_categorical lists category "
+                "counts of at least 2 (e.g. 10 or 10,4; empty for none) "
+                "and/or info_continuous >= 1. Received: info_categorical="
+                f"{config.info_categorical!r}, "
+                f"info_continuous={config.info_continuous!r}"
+            )
+        choices.check_choice("info_code_loss", config.info_code_loss,
+                             ("crossentropy", "mse"))
 
 
 def check_resumable(saved, current):

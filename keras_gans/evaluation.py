@@ -94,24 +94,61 @@ def _as_float_images(samples):
 
 
 def generator_sampler(generate, latent_dim, batch_size=500,
-                      name="generator"):
-    """A `Sampler` of an unconditional generator.
+                      name="generator", condition_fn=None, requested=True):
+    """A `Sampler` of a generator.
 
     Args:
-        generate: `generate(z) -> samples` for z float32 (n, latent_dim):
-            a GAN's `generate` or an export's `sample_fn` (uint8 is fine).
+        generate: `generate(z) -> samples` for z float32 (n, latent_dim),
+            or `generate(z, condition)` with `condition_fn`: a GAN's
+            `generate` or an export's `sample_fn` (uint8 is fine).
         latent_dim: size of z.
         batch_size: z rows per call.
         name: shown in reports.
+        condition_fn: None (unconditional), or `condition_fn(num, seed)
+            -> conditions (num, ...)`: the labels (or InfoGAN codes) to
+            generate for.
+        requested: whether the conditions are labels the samples should
+            show (then accuracy is measured); False for InfoGAN's codes.
     """
     def sample(num, seed):
         z = np.random.default_rng(seed).standard_normal(
             (num, latent_dim)).astype("float32")
-        parts = [np.asarray(generate(z[i:i + batch_size]))
+        if condition_fn is None:
+            parts = [np.asarray(generate(z[i:i + batch_size]))
+                     for i in range(0, num, batch_size)]
+            return np.concatenate(parts), None
+        condition = np.asarray(condition_fn(num, seed))
+        parts = [np.asarray(generate(z[i:i + batch_size],
+                                     condition[i:i + batch_size]))
                  for i in range(0, num, batch_size)]
-        return np.concatenate(parts), None
+        return np.concatenate(parts), (condition if requested else None)
 
     return Sampler(name, sample)
+
+
+def gan_sampler(gan, latent_dim, evaluation=None, name="generator"):
+    """The `Sampler` of a trained GAN of any kind.
+
+    Label-conditional models generate for labels drawn from the real
+    reference's labels (`Evaluation.reference_labels`): the requested
+    labels then follow the data's label distribution, so the distances
+    compare like with like, and accuracy is measured. InfoGAN draws random
+    codes.
+    """
+    if hasattr(gan, "sample_codes"):
+        return generator_sampler(
+            gan.generate, latent_dim, name=name, requested=False,
+            condition_fn=lambda num, seed: gan.sample_codes(
+                num, np.asarray([seed, 17], "int64")).numpy())
+    if getattr(gan, "label_spec", None) is not None:
+        if evaluation is None or evaluation.real_labels is None:
+            raise ValueError(
+                "A conditional generator is evaluated on the labels of "
+                "labelled real data; this evaluation has none."
+            )
+        return generator_sampler(gan.generate, latent_dim, name=name,
+                                 condition_fn=evaluation.reference_labels)
+    return generator_sampler(gan.generate, latent_dim, name=name)
 
 
 def real_samples(spec, num, seed=REAL_SEED, data_dir=None):
@@ -250,6 +287,13 @@ class Evaluation:
             kid_subset_size, self.num_samples // 2, len(real) // 2))
         self.real_labels = real_labels
         self._real = self._describe(real)
+
+    def reference_labels(self, num, seed):
+        """`num` labels drawn (with replacement, `seed`) from the real
+        reference's: what conditional generators are asked for."""
+        rng = np.random.default_rng(seed)
+        return self.real_labels[rng.integers(0, len(self.real_labels),
+                                             num)]
 
     @property
     def feature_space(self):

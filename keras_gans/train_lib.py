@@ -31,6 +31,7 @@ from keras_gans import eval_report
 from keras_gans import evaluation as evaluation_lib
 from keras_gans import evaluators
 from keras_gans import export as export_lib
+from keras_gans import models
 from keras_gans import networks
 from keras_gans import visualize
 from keras_gans.models import GAN
@@ -92,8 +93,59 @@ def get_strategy(name):
     return tf.distribute.get_strategy()
 
 
+def _check_labelled(config, spec):
+    """A conditional model on data without labels fails here, clearly."""
+    kind = variants.get(config.model).conditioning
+    if kind in ("labels", "classifier") and spec.label_spec is None:
+        raise ValueError(
+            f"--model={config.model} learns from labels, and "
+            f"--dataset={config.dataset} has none"
+            + (f" in {config.data_dir} (a folder needs class sub-folders "
+               "or a tags.csv)" if config.data_dir else "")
+            + ". Use --model=infogan for unlabelled images."
+        )
+
+
+def _build_conditional_networks(config, spec):
+    variant = variants.get(config.model)
+    size, _, channels = spec.sample_shape
+    common = dict(image_size=size, channels=channels,
+                  base_width=config.base_width or 64)
+    g_args = dict(common, latent_dim=config.latent_dim,
+                  activation=config.activation or "relu",
+                  normalization=config.g_normalization)
+    d_args = dict(common, normalization=config.d_normalization)
+    if variant.conditioning == "codes":
+        code_dim = sum(config.info_categorical) + config.info_continuous
+        generator = networks.build_code_generator(code_dim, **g_args)
+        discriminator = networks.build_discriminator_with_heads(
+            [("q", code_dim)],
+            q_hidden_units=networks.conditional.Q_HIDDEN_UNITS, **d_args)
+        return generator, discriminator
+    label_spec = spec.label_spec
+    generator = networks.build_conditional_generator(
+        label_spec, config.g_conditioning,
+        embedding_dim=config.embedding_dim,
+        condition_units=config.condition_units, **g_args)
+    if variant.conditioning == "labels":
+        discriminator = networks.build_conditional_discriminator(
+            label_spec, config.d_conditioning, **d_args)
+    else:
+        # ACGAN: one classification head per attribute, in encode's order.
+        if label_spec.kind == "attributes":
+            heads = [(a.name, a.width) for a in label_spec.attributes]
+        else:
+            heads = [("class", label_spec.encoded_dim)]
+        discriminator = networks.build_discriminator_with_heads(
+            heads, **d_args)
+    return generator, discriminator
+
+
 def build_networks(config, spec):
     """(generator, discriminator) for the dataset's kind of samples."""
+    _check_labelled(config, spec)
+    if variants.get(config.model).conditional:
+        return _build_conditional_networks(config, spec)
     if spec.kind == "points":
         generator = networks.build_mlp_generator(
             latent_dim=config.latent_dim,
@@ -151,9 +203,29 @@ def _jit_compile(value):
 def build_gan(config, spec):
     """A compiled `GAN` for a resolved config. Call inside strategy scope."""
     generator, discriminator = build_networks(config, spec)
-    gan = GAN(
+    kind = variants.get(config.model).conditioning
+    extra = {}
+    if kind == "labels":
+        model_class = models.ConditionalGAN
+        extra = dict(label_spec=spec.label_spec,
+                     matching_aware=config.matching_aware)
+    elif kind == "classifier":
+        model_class = models.ACGAN
+        extra = dict(label_spec=spec.label_spec,
+                     class_loss_weight=config.class_loss_weight)
+    elif kind == "codes":
+        model_class = models.InfoGAN
+        extra = dict(categorical_codes=config.info_categorical,
+                     continuous_codes=config.info_continuous,
+                     categorical_weight=config.info_categorical_weight,
+                     continuous_weight=config.info_continuous_weight,
+                     code_loss=config.info_code_loss)
+    else:
+        model_class = GAN
+    gan = model_class(
         generator,
         discriminator,
+        **extra,
         latent_dim=config.latent_dim,
         loss=config.loss,
         penalty=config.penalty,
@@ -289,6 +361,8 @@ def train(config, strategy=None):
                             config.eval_samples or CALLBACK_EVAL_SAMPLES),
             config.latent_dim, every=config.eval_every,
             epochs=config.epochs, seed=config.seed,
+            conditional=variants.get(config.model).conditioning in (
+                "labels", "classifier"),
         )
         callbacks.append(evaluate)
         metric_columns = [k for k in evaluate.keys
@@ -496,9 +570,11 @@ def evaluate(config, output_dir=None, export_dir=None, num_samples=None,
             image_size=(sample_shape[0] if metadata["sample_kind"] == "image"
                         else None),
         )
-        sampler = evaluation_lib.generator_sampler(
-            sample_fn, metadata["latent_dim"],
-            name=f"{metadata.get('model', 'exported')} export")
+        def make_sampler(evaluation):
+            return evaluation_lib.generator_sampler(
+                sample_fn, metadata["latent_dim"],
+                name=f"{metadata.get('model', 'exported')} export")
+
         base, run_dir = export_dir, None
         title = f"{metadata.get('model', 'export')} on {spec.name} " \
                 f"({export_dir})"
@@ -511,15 +587,18 @@ def evaluate(config, output_dir=None, export_dir=None, num_samples=None,
         if config.data_dir:  # the data may have moved since training
             data_config = dataclasses.replace(data_config,
                                               data_dir=config.data_dir)
-        sampler = evaluation_lib.generator_sampler(
-            gan.generate, run_config.latent_dim,
-            name=f"{run_config.model} generator")
+        def make_sampler(evaluation):
+            return evaluation_lib.gan_sampler(
+                gan, run_config.latent_dim, evaluation,
+                name=f"{run_config.model} generator")
+
         base = run_dir = output_dir
         steps = int(gan.g_optimizer.iterations.numpy())
         title = f"{run_config.model} on {spec.name} ({output_dir}, " \
                 f"{steps} generator steps)"
     evaluation = make_evaluation(data_config, spec, num_samples,
                                  run_dir=run_dir)
+    sampler = make_sampler(evaluation)
     log.info("Scoring %d samples of the %s on %s.", num_samples,
              sampler.name, evaluation.feature_space)
     result = evaluation(sampler, seed=seed)

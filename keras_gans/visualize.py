@@ -125,7 +125,8 @@ def _make_dirs(path):
         os.makedirs(directory, exist_ok=True)
 
 
-def save_image_grid(images, path, num_rows=None, title=None):
+def save_image_grid(images, path, num_rows=None, title=None,
+                    row_labels=None):
     """Writes a batch of images as one PNG grid, one pixel per pixel.
 
     Args:
@@ -136,25 +137,45 @@ def save_image_grid(images, path, num_rows=None, title=None):
             square); the grid has `ceil(N / num_rows)` columns and empty
             cells stay black.
         title: Optional string written in a white band above the grid.
+        row_labels: Optional list of one string per row (e.g. the class
+            each row was generated for), written in a band on the left;
+            it sets num_rows to its length.
 
     Returns:
         `path`.
     """
+    if row_labels is not None:
+        num_rows = len(row_labels)
     grid = tile_images(images, num_rows=num_rows)
     _make_dirs(path)
-    if title is None:
+    if title is None and row_labels is None:
         matplotlib.image.imsave(path, grid, format="png")
         return path
     height, width, _ = grid.shape
+    top = _TITLE_BAND if title is not None else 0
+    left = 0
+    if row_labels is not None:
+        # About 6 pixels per character at fontsize 8.
+        left = 12 + 6 * max(len(str(label)) for label in row_labels)
     fig = Figure(
-        figsize=(width / _DPI, (height + _TITLE_BAND) / _DPI), dpi=_DPI
+        figsize=((width + left) / _DPI, (height + top) / _DPI), dpi=_DPI
     )
     FigureCanvasAgg(fig)
-    fig.figimage(grid, xo=0, yo=0, origin="upper")
-    fig.text(
-        0.5, 1.0 - 0.5 * _TITLE_BAND / (height + _TITLE_BAND), str(title),
-        ha="center", va="center", fontsize=9,
-    )
+    fig.figimage(grid, xo=left, yo=0, origin="upper")
+    total_height, total_width = height + top, width + left
+    if title is not None:
+        fig.text(
+            0.5, 1.0 - 0.5 * top / total_height, str(title),
+            ha="center", va="center", fontsize=9,
+        )
+    if row_labels is not None:
+        row_height = (height - _GRID_PADDING) / len(row_labels)
+        for i, label in enumerate(row_labels):
+            centre = top + _GRID_PADDING / 2 + (i + 0.5) * row_height
+            fig.text(
+                (left - 6) / total_width, 1.0 - centre / total_height,
+                str(label), ha="right", va="center", fontsize=8,
+            )
     fig.savefig(path, dpi=_DPI, format="png")
     return path
 

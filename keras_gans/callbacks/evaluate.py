@@ -29,10 +29,12 @@ class EvaluateGenerator(keras.callbacks.Callback):
         epochs: the run's last epoch, always evaluated; None: only every.
         seed: seed of the generated samples (the same noise each time, so
             successive values differ by the generator only).
+        conditional: the model generates for requested labels (cGAN,
+            ACGAN): accuracy columns are logged too.
     """
 
     def __init__(self, evaluation, latent_dim, every=1, epochs=None,
-                 seed=0):
+                 seed=0, conditional=False):
         super().__init__()
         if every < 1:
             raise ValueError(f"`every` must be >= 1. Received: {every}")
@@ -41,7 +43,7 @@ class EvaluateGenerator(keras.callbacks.Callback):
         self.every = every
         self.epochs = epochs
         self.seed = seed
-        self.keys = evaluation.metric_keys(conditional=False)
+        self.keys = evaluation.metric_keys(conditional=conditional)
 
     def due(self, epoch):
         """Whether 0-based `epoch` is evaluated."""
@@ -55,8 +57,8 @@ class EvaluateGenerator(keras.callbacks.Callback):
             for key in self.keys:
                 logs.setdefault(key, float("nan"))
             return
-        sampler = evaluation_lib.generator_sampler(
-            self.model.generate, self.latent_dim, name="generator")
+        sampler = evaluation_lib.gan_sampler(
+            self.model, self.latent_dim, self.evaluation, name="generator")
         result = self.evaluation(sampler, seed=self.seed)
         metrics = result["metrics"]
         for key in self.keys:

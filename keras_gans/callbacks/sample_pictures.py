@@ -5,6 +5,7 @@ import os
 import keras
 import numpy as np
 
+from keras_gans import sample_grids
 from keras_gans import visualize
 from keras_gans.metrics import mode_coverage
 
@@ -19,8 +20,11 @@ class SamplePictures(keras.callbacks.Callback):
     Points data: a scatter plot of 2,500 samples over the true modes, and,
     when the modes are known, the mode-coverage figures (`modes_covered`,
     `high_quality`, `kl`) added to the epoch's logs, so they reach the
-    history CSV. Image data: a grid of 64 samples. The noise is drawn once,
-    at construction, so successive pictures are comparable.
+    history CSV. Image data: a grid of 64 samples; for conditional models
+    the grids of `sample_grids` instead (one row per class or attribute
+    value, InfoGAN traversals): the first as `epoch_NNNN.png`, the others
+    as `epoch_NNNN_<name>.png`. The noise is drawn once, at construction,
+    so successive pictures are comparable.
 
     Args:
         output_dir: the run directory.
@@ -41,9 +45,28 @@ class SamplePictures(keras.callbacks.Callback):
         self.noise = np.random.default_rng(seed).standard_normal(
             (num_samples, latent_dim)
         ).astype("float32")
+        self.latent_dim = latent_dim
+        self.seed = seed
+        self.grids = None
+
+    def _conditional_pictures(self, epoch):
+        if self.grids is None:  # the model is known from fit on
+            self.grids = sample_grids.grids(
+                self.model, self.spec, self.latent_dim, seed=self.seed)
+        for i, grid in enumerate(self.grids):
+            suffix = "" if i == 0 else f"_{grid.name}"
+            path = os.path.join(self.sample_dir,
+                                f"epoch_{epoch + 1:04d}{suffix}.png")
+            visualize.save_image_grid(
+                sample_grids.generate_grid(self.model, grid), path,
+                num_rows=grid.num_rows, row_labels=grid.row_labels,
+                title=f"epoch {epoch + 1}: {grid.title}")
+        return bool(self.grids)
 
     def on_epoch_end(self, epoch, logs=None):
         os.makedirs(self.sample_dir, exist_ok=True)
+        if self._conditional_pictures(epoch):
+            return
         path = os.path.join(self.sample_dir, f"epoch_{epoch + 1:04d}.png")
         samples = np.asarray(self.model.generate(self.noise))
         title = f"{self.spec.name}, epoch {epoch + 1}"

@@ -25,6 +25,13 @@ class Variant:
         beta_2: Adam beta_2 (ignored by RMSprop).
         d_normalization: discriminator normalization: "batch", "layer",
             "none" or "spectral".
+        conditioning: what the generator is conditioned on: "none",
+            "labels" (cGAN: both networks read the labels), "classifier"
+            (ACGAN: the discriminator classifies the labels) or "codes"
+            (InfoGAN's unsupervised codes).
+        g_conditioning: the generator's scheme (`layers.G_SCHEMES`), or
+            None for unconditional variants.
+        d_conditioning: the discriminator's scheme (`layers.D_SCHEMES`).
         reference: the paper.
     """
 
@@ -39,7 +46,14 @@ class Variant:
     beta_1: float = 0.5
     beta_2: float = 0.999
     d_normalization: str = "batch"
+    conditioning: str = "none"
+    g_conditioning: str = None
+    d_conditioning: str = None
     reference: str = ""
+
+    @property
+    def conditional(self):
+        return self.conditioning != "none"
 
 
 VARIANTS = {
@@ -85,6 +99,32 @@ VARIANTS = {
         reference="Miyato et al. 2018, arXiv:1802.05957",
     ),
 }
+# The conditional variants play DCGAN's game by default; --base_model picks
+# another variant's loss, penalty, schedule and optimizer.
+VARIANTS.update({
+    "cgan": dataclasses.replace(
+        VARIANTS["dcgan"], conditioning="labels", g_conditioning="concat",
+        d_conditioning="projection",
+        reference="Mirza & Osindero 2014, arXiv:1411.1784; projection D: "
+                  "Miyato & Koyama 2018, arXiv:1802.05637",
+    ),
+    "acgan": dataclasses.replace(
+        VARIANTS["dcgan"], conditioning="classifier",
+        g_conditioning="concat", d_conditioning="none",
+        reference="Odena et al. 2017, arXiv:1610.09585",
+    ),
+    "infogan": dataclasses.replace(
+        VARIANTS["dcgan"], conditioning="codes", g_conditioning="concat",
+        d_conditioning="none",
+        reference="Chen et al. 2016, arXiv:1606.03657",
+    ),
+})
+UNCONDITIONAL = tuple(k for k, v in VARIANTS.items() if not v.conditional)
+CONDITIONAL = tuple(k for k, v in VARIANTS.items() if v.conditional)
+# The fields that make up the adversarial game (what --base_model sets).
+GAME_FIELDS = ("loss", "penalty", "gp_weight", "n_critic", "clip_value",
+               "optimizer", "d_learning_rate", "g_learning_rate", "beta_1",
+               "beta_2", "d_normalization")
 
 
 def get(name):
