@@ -91,7 +91,9 @@ def label_grids(label_spec, latent_dim, dataset=None, columns=COLUMNS,
             label = base.copy()
             label[i] = value
             rows.append(label)
-        fixed = label_spec.describe(base) if len(base) > 1 else ""
+        fixed = ", ".join(
+            tag for j, other in enumerate(label_spec.attributes)
+            if j != i and (tag := other.tag(int(base[j]))))
         names = [attribute.tag(v) or f"no {attribute.name}" for v in values]
         title = f"rows: {attribute.name}" + (
             f"; otherwise {fixed}" if fixed else "")
