@@ -66,8 +66,10 @@ def _run_mode(config):
         print(f"Run written to {config.output_dir}")
     elif FLAGS.mode == "sample":
         _, path = train_lib.sample(
-            FLAGS.output_dir, FLAGS.num_samples, seed=FLAGS.seed
+            FLAGS.output_dir, FLAGS.num_samples, seed=FLAGS.seed,
+            condition=FLAGS.condition,
         )
+        # A conditional model's other grids are logged beside it.
         print(f"Samples written to {path}")
     elif FLAGS.mode == "dump_dataset":
         from keras_gans.datasets import dump

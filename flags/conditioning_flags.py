@@ -43,6 +43,11 @@ flags.DEFINE_boolean(
 flags.DEFINE_float("class_loss_weight", 1.0,
                    "acgan: weight of the classification loss (real and "
                    "fake).")
+flags.DEFINE_boolean(
+    "classify_fakes", False,
+    "acgan: the discriminator's classification loss covers the fakes too "
+    "(Odena et al.); off by default, since D and G can then agree on a "
+    "code of their own that real-data classifiers do not see.")
 flags.DEFINE_list("info_categorical", ["10"],
                   "infogan: categories of each categorical code, e.g. 10 "
                   "or 10,4; empty for none.")

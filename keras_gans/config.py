@@ -105,6 +105,7 @@ class TrainConfig:
     condition_units: int = 128
     matching_aware: bool = False
     class_loss_weight: float = 1.0
+    classify_fakes: bool = False
     info_categorical: tuple = (10,)
     info_continuous: int = 2
     info_categorical_weight: float = 1.0
@@ -253,8 +254,9 @@ def _validate_conditioning(config):
     if not variant.conditional:
         given = [f"{name}={getattr(config, name)!r}" for name in (
             "g_conditioning", "d_conditioning") if getattr(config, name)]
-        if config.matching_aware:
-            given.append("matching_aware=True")
+        for flag in ("matching_aware", "classify_fakes"):
+            if getattr(config, flag):
+                given.append(f"{flag}=True")
         if given:
             raise ValueError(
                 f"--model={config.model} is unconditional: conditioning "
@@ -296,6 +298,11 @@ def _validate_conditioning(config):
                 f"labels (--model=cgan). Received: model={config.model!r}, "
                 "matching_aware=True"
             )
+    if config.classify_fakes and kind != "classifier":
+        raise ValueError(
+            "classify_fakes trains an auxiliary classifier (--model=acgan). "
+            f"Received: model={config.model!r}, classify_fakes=True"
+        )
     if kind == "codes" and config.g_conditioning != "concat":
         raise ValueError(
             "InfoGAN's codes are concatenated to the noise: g_conditioning "

@@ -33,6 +33,7 @@ from keras_gans import evaluators
 from keras_gans import export as export_lib
 from keras_gans import models
 from keras_gans import networks
+from keras_gans import sample_grids
 from keras_gans import visualize
 from keras_gans.models import GAN
 from keras_gans.models import variants
@@ -212,7 +213,8 @@ def build_gan(config, spec):
     elif kind == "classifier":
         model_class = models.ACGAN
         extra = dict(label_spec=spec.label_spec,
-                     class_loss_weight=config.class_loss_weight)
+                     class_loss_weight=config.class_loss_weight,
+                     classify_fakes=config.classify_fakes)
     elif kind == "codes":
         model_class = models.InfoGAN
         extra = dict(categorical_codes=config.info_categorical,
@@ -474,6 +476,10 @@ def load_gan(output_dir):
 def export(config, gan=None, spec=None, export_dir=None, formats=None):
     """Exports a run's generator for serving (see `keras_gans.export`).
 
+    Label-conditional generators (cgan, acgan) are exported with a
+    `labels` input and their `LabelSpec` in the metadata, InfoGAN's with a
+    `codes` input and the code layout.
+
     Args:
         config: the run's `TrainConfig`.
         gan: the trained GAN; loaded from `config.output_dir` if None.
@@ -490,54 +496,197 @@ def export(config, gan=None, spec=None, export_dir=None, formats=None):
     export_dir = export_dir or config.export_dir or os.path.join(
         config.output_dir, "export"
     )
+    extra = {
+        "model": config.model,
+        "loss": config.loss,
+        "generator_steps": int(gan.g_optimizer.iterations.numpy()),
+    }
+    label_spec = getattr(gan, "label_spec", None)
+    code_spec = None
+    if hasattr(gan, "categorical_codes"):
+        code_spec = {"categorical": list(gan.categorical_codes),
+                     "continuous": int(gan.continuous_codes)}
+    if label_spec is not None or code_spec is not None:
+        # How the condition enters the networks (unconditional exports
+        # keep the metadata they had).
+        extra.update(base_model=config.base_model,
+                     g_conditioning=config.g_conditioning,
+                     d_conditioning=config.d_conditioning)
     export_lib.export_generator(
         gan.generator,
         export_dir,
         latent_dim=gan.latent_dim,
         sample_kind=spec.kind,
         dataset=spec.name,
-        # The GANs are unconditional so far: z is their only input,
-        # whatever labels the data had.
-        label_spec=None,
+        label_spec=label_spec,
+        code_spec=code_spec,
         formats=tuple(formats or config.export_format or ("saved_model",)),
-        extra_metadata={
-            "model": config.model,
-            "loss": config.loss,
-            "generator_steps": int(gan.g_optimizer.iterations.numpy()),
-        },
+        extra_metadata=extra,
     )
     return export_dir
 
 
-def sample(output_dir, num_samples, seed=0, path=None):
+def parse_conditions(label_spec, condition):
+    """The labels `--condition` names: one per ";"-separated condition.
+
+    Args:
+        label_spec: the model's `LabelSpec`.
+        condition: text such as "blue hair, red eyes" or "red circle,
+            blue square; green triangle" or "7".
+
+    Returns:
+        (labels, descriptions): labels (rows,) + label_spec.shape in the
+        dataset's dtype, and each row's tags ("blue hair red eyes").
+
+    Raises:
+        UnknownTagError (a ValueError): a tag outside the vocabulary; the
+            message lists the known tags.
+        ValueError: an empty condition, or a label the spec refuses.
+    """
+    texts = [text.strip() for text in condition.split(";")]
+    if not any(texts) or not all(texts):
+        raise ValueError(
+            "--condition needs one condition per \";\"-separated part, "
+            f"e.g. \"{' '.join(label_spec.tags[:2])}\". Known tags: "
+            f"{', '.join(repr(t) for t in label_spec.tags)}. "
+            f"Received: condition={condition!r}"
+        )
+    labels = np.stack([label_spec.parse_tags(text) for text in texts])
+    descriptions = [label_spec.describe(label) for label in labels]
+    return labels.astype(label_spec.dtype), descriptions
+
+
+def _generate(gan, z, condition, batch_size=256):
+    """gan.generate in batches, as a numpy array."""
+    return np.concatenate([
+        np.asarray(gan.generate(z[i:i + batch_size],
+                                condition[i:i + batch_size]))
+        for i in range(0, len(z), batch_size)
+    ])
+
+
+def sample(output_dir, num_samples, seed=0, path=None, condition=None):
     """Draws samples from a run's generator and writes a picture + .npy.
+
+    - Unconditional models: `num_samples` samples.
+    - Label-conditional models (cgan, acgan) with `condition`:
+      `num_samples` samples per condition, one row per ";"-separated
+      condition, the same noise in every row; the labels go to
+      `<path stem>_labels.npy`.
+    - Label-conditional models without `condition`: the model's sample
+      grids (`keras_gans.sample_grids`: a row per class or attribute
+      value, or the shapes condition sets; `sample_grids.COLUMNS`
+      columns), the first at `path`, the others beside it as
+      `<path stem>_<grid name>.png`; the .npy files hold every grid's
+      samples and labels, in grid order.
+    - InfoGAN: `num_samples` samples for random codes
+      (`InfoGAN.sample_codes` with `seed`), the codes in
+      `<path stem>_codes.npy`.
 
     Args:
         output_dir: a run directory.
-        num_samples: how many samples.
+        num_samples: how many samples (per condition).
         seed: seed of the noise.
         path: PNG path; default `<output_dir>/samples/sample_seed<seed>.png`.
+        condition: label-conditional models only: the labels to draw, as
+            tags ("blue hair, red eyes", "red circle, blue square", "7");
+            several separated by ";".
 
     Returns:
         (samples array, PNG path). Images are uint8 NHWC, points float32.
+
+    Raises:
+        UnknownTagError (a ValueError): an unknown tag in `condition`; the
+            message lists the known tags.
+        ValueError: `condition` for a model that takes no labels.
     """
     gan, config, spec = load_gan(output_dir)
-    z = np.random.default_rng(seed).standard_normal(
-        (num_samples, config.latent_dim)
-    ).astype("float32")
-    samples = np.asarray(gan.generate(z))
+    label_spec = getattr(gan, "label_spec", None)
+    if condition is not None and label_spec is None:
+        what = ("takes InfoGAN codes, not labels (sample without "
+                "--condition: random codes)"
+                if hasattr(gan, "categorical_codes")
+                else "is unconditional")
+        raise ValueError(
+            f"--condition names labels of a label-conditional model "
+            f"(cgan, acgan); --model={config.model} {what}. "
+            f"Received: condition={condition!r}"
+        )
     path = path or os.path.join(
         output_dir, "samples", f"sample_seed{seed}.png"
     )
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    if spec.kind == "points":
-        visualize.save_scatter(samples, path, modes=spec.modes,
-                               title=f"{config.model} on {spec.name}")
+    stem = os.path.splitext(path)[0]
+    grids = []
+    if label_spec is not None and condition is None:
+        grids = sample_grids.grids(gan, spec, config.latent_dim, seed=seed)
+    labels = codes = None
+    if grids:
+        samples, labels, written = [], [], []
+        for i, grid in enumerate(grids):
+            grid_path = path if i == 0 else f"{stem}_{grid.name}.png"
+            images = visualize.to_uint8(_generate(gan, grid.z,
+                                                  grid.condition))
+            visualize.save_image_grid(
+                images, grid_path, num_rows=grid.num_rows,
+                row_labels=grid.row_labels,
+                title=f"{config.model}, seed {seed}: {grid.title}")
+            samples.append(images)
+            labels.append(np.asarray(grid.condition))
+            written.append(grid_path)
+        samples, labels = np.concatenate(samples), np.concatenate(labels)
+        log.info("%d sample grids (%s): %s", len(grids),
+                 ", ".join(grid.name for grid in grids), ", ".join(written))
     else:
-        samples = visualize.to_uint8(samples)
-        visualize.save_image_grid(samples, path)
-    np.save(os.path.splitext(path)[0] + ".npy", samples)
+        z = np.random.default_rng(seed).standard_normal(
+            (num_samples, config.latent_dim)
+        ).astype("float32")
+        if condition is not None:
+            rows, descriptions = parse_conditions(label_spec, condition)
+            # Column j has the same noise in every row.
+            labels = np.repeat(rows, num_samples, axis=0)
+            z = np.tile(z, (len(rows), 1))
+            samples = _generate(gan, z, labels)
+        elif hasattr(gan, "sample_codes"):
+            codes = gan.sample_codes(
+                num_samples, np.asarray([seed, 0], "int64")).numpy()
+            samples = _generate(gan, z, codes)
+        else:
+            samples = np.asarray(gan.generate(z))
+        if spec.kind == "points":
+            visualize.save_scatter(samples, path, modes=spec.modes,
+                                   title=f"{config.model} on {spec.name}")
+        else:
+            samples = visualize.to_uint8(samples)
+            if condition is None:
+                visualize.save_image_grid(samples, path)
+                if codes is not None:
+                    log.info("InfoGAN samples for random codes; the "
+                             "run's samples/ folder has its code "
+                             "traversals.")
+            elif len(descriptions) == 1:
+                visualize.save_image_grid(samples, path,
+                                          title=descriptions[0])
+            else:
+                visualize.save_image_grid(samples, path,
+                                          row_labels=descriptions)
+    np.save(stem + ".npy", samples)
+    if labels is not None:
+        np.save(stem + "_labels.npy", labels)
+    if codes is not None:
+        np.save(stem + "_codes.npy", codes)
     return samples, path
+
+
+def _random_codes(categorical, continuous, num, seed):
+    """InfoGAN codes (num, code_dim) float32 from numpy: uniform
+    categories one-hot, then U[-1, 1] (an export's codes input)."""
+    rng = np.random.default_rng([seed, 17])
+    parts = [np.eye(k, dtype="float32")[rng.integers(0, k, num)]
+             for k in categorical]
+    parts.append(rng.uniform(-1.0, 1.0, (num, continuous)).astype(
+        "float32"))
+    return np.concatenate(parts, axis=1)
 
 
 def evaluate(config, output_dir=None, export_dir=None, num_samples=None,
@@ -570,10 +719,41 @@ def evaluate(config, output_dir=None, export_dir=None, num_samples=None,
             image_size=(sample_shape[0] if metadata["sample_kind"] == "image"
                         else None),
         )
+        name = f"{metadata.get('model', 'exported')} export"
+        exported_labels = metadata.get("labels")
+        if exported_labels and spec.label_spec != sample_fn.label_spec:
+            where = (f" in {data_config.data_dir}" if data_config.data_dir
+                     else "")
+            raise ValueError(
+                f"The export's labels are not those of --dataset="
+                f"{spec.name}{where}: it takes "
+                f"{', '.join(exported_labels['tags'][:6])}, ...; give the "
+                "--data_dir it was trained on."
+            )
+
         def make_sampler(evaluation):
+            if metadata.get("labels"):
+                # Labels drawn from the real reference's: the distances
+                # compare like with like, and accuracy is measured.
+                if evaluation.real_labels is None:
+                    raise ValueError(
+                        "A conditional export is evaluated on the labels "
+                        f"of labelled real data; --dataset={spec.name} "
+                        "gave none."
+                    )
+                return evaluation_lib.generator_sampler(
+                    sample_fn, metadata["latent_dim"], name=name,
+                    condition_fn=evaluation.reference_labels)
+            if metadata.get("codes"):
+                codes = metadata["codes"]
+                return evaluation_lib.generator_sampler(
+                    sample_fn, metadata["latent_dim"], name=name,
+                    requested=False,
+                    condition_fn=lambda num, seed: _random_codes(
+                        codes["categorical"], codes["continuous"], num,
+                        seed))
             return evaluation_lib.generator_sampler(
-                sample_fn, metadata["latent_dim"],
-                name=f"{metadata.get('model', 'exported')} export")
+                sample_fn, metadata["latent_dim"], name=name)
 
         base, run_dir = export_dir, None
         title = f"{metadata.get('model', 'export')} on {spec.name} " \

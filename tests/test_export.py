@@ -276,8 +276,8 @@ def test_onnx_without_tf2onnx_asks_for_extra(tmp_path, monkeypatch):
         ({"latent_dim": 0}, ValueError, "Received: latent_dim=0"),
         (
             {"label_spec": {"num_classes": 10}},
-            NotImplementedError,
-            "conditional",
+            ValueError,
+            "conditional generator must be a LabelSpec",
         ),
         (
             {"extra_metadata": {"latent_dim": 3}},
@@ -335,3 +335,377 @@ def test_subclassed_generator_exports(tmp_path):
     np.testing.assert_allclose(
         sample_fn(z), np.asarray(generator(z)), atol=1e-5
     )
+
+
+# Conditional generators: labels (cGAN, ACGAN) and codes (InfoGAN).
+
+CONDITIONAL_RUNS = {  # model -> dataset of its tiny run
+    "acgan": "faces",  # attributes, int32 (batch, 4)
+    "cgan": "shapes",  # multi-hot, float32 (batch, 24)
+    "infogan": "faces",  # codes, float32 (batch, 12)
+}
+
+
+def _formats():
+    try:
+        import onnxruntime  # noqa: F401
+        import tf2onnx  # noqa: F401
+    except ImportError:
+        return ("saved_model",)
+    return ("saved_model", "onnx")
+
+
+@pytest.fixture(scope="module")
+def tiny_runs(tmp_path_factory):
+    """`get(model)`: (gan, run dir, export dir) of a one-step 32px run,
+    trained and exported on first use, shared by the module's tests."""
+    from keras_gans import config as config_lib
+    from keras_gans import train_lib
+
+    cache = {}
+
+    def get(model):
+        if model not in cache:
+            out = tmp_path_factory.mktemp(f"run_{model}")
+            config = config_lib.TrainConfig(
+                model=model, dataset=CONDITIONAL_RUNS[model], image_size=32,
+                epochs=1, steps_per_epoch=1, batch_size=4, base_width=8,
+                output_dir=str(out), export_format=(), verbose=0)
+            gan, _ = train_lib.train(config)
+            export_dir = train_lib.export(
+                train_lib.read_config(str(out)), gan=gan,
+                export_dir=str(out / "export"), formats=_formats())
+            cache[model] = gan, str(out), export_dir
+        return cache[model]
+
+    return get
+
+
+def _conditions(gan, batch, seed=0):
+    """Valid labels (or codes) for `gan`, in the dataset's format."""
+    rng = np.random.default_rng(seed)
+    if hasattr(gan, "sample_codes"):
+        return gan.sample_codes(batch, tf.constant([seed, 1])).numpy()
+    spec = gan.label_spec
+    if spec.kind == "multi_hot":
+        return (rng.uniform(size=(batch, len(spec.names))) < 0.2).astype(
+            "float32")
+    widths = [max(a.width, 2) for a in spec.attributes]
+    return np.stack([rng.integers(0, w, batch) for w in widths],
+                    axis=1).astype("int32")
+
+
+@pytest.fixture(scope="module", params=sorted(CONDITIONAL_RUNS))
+def conditional_export(request, tiny_runs):
+    gan, _, export_dir = tiny_runs(request.param)
+    return request.param, gan, export_dir
+
+
+def _z_for(gan, batch=5, seed=0):
+    return np.random.default_rng(seed).standard_normal(
+        (batch, gan.latent_dim)).astype("float32")
+
+
+def test_conditional_export_matches_generate(conditional_export):
+    model, gan, export_dir = conditional_export
+    sample_fn, _ = export.load_exported(export_dir)
+    name = "codes" if model == "infogan" else "labels"
+    assert sample_fn.condition == name
+    z, condition = _z_for(gan), _conditions(gan, 5)
+    expected = np.asarray(gan.generate(z, condition), "float32")
+    signatures = sample_fn.saved_model.signatures
+    inputs = {"z": tf.constant(z), name: tf.constant(condition)}
+    raw = signatures["generate_raw"](**inputs)["samples"].numpy()
+    np.testing.assert_allclose(raw, expected, atol=1e-5)
+    served = signatures["serving_default"](**inputs)["samples"].numpy()
+    assert served.dtype == np.uint8
+    np.testing.assert_array_equal(served, export.postprocess(
+        raw, "image").numpy())
+    from keras_gans import visualize
+
+    _assert_samples_close(sample_fn(z, condition),
+                          visualize.to_uint8(expected), "image")
+    for signature in signatures.values():
+        _, kwargs = signature.structured_input_signature
+        assert set(kwargs) == {"z", name}  # keyword inputs
+        assert kwargs[name].shape.as_list() == [None, *condition.shape[1:]]
+        assert kwargs[name].dtype == condition.dtype
+
+
+def test_conditional_metadata(conditional_export):
+    model, gan, export_dir = conditional_export
+    with open(os.path.join(export_dir, "keras_gans.json")) as f:
+        metadata = json.load(f)
+    assert metadata["format_version"] == 1
+    assert metadata["model"] == model
+    assert metadata["dataset"] == CONDITIONAL_RUNS[model]
+    assert "g_conditioning" in metadata and "d_conditioning" in metadata
+    assert list(metadata["inputs"])[0] == "z"
+    if model == "infogan":
+        assert metadata["labels"] is None
+        codes = metadata["codes"]
+        assert codes["categorical"] == gan.categorical_codes
+        assert codes["continuous"] == gan.continuous_codes
+        assert codes["code_dim"] == gan.code_dim
+        assert [(c["kind"], c["start"], c["width"])
+                for c in codes["layout"]] == (
+            [("categorical", 0, gan.categorical_codes[0])]
+            + [("continuous", gan.categorical_codes[0] + j, 1)
+               for j in range(gan.continuous_codes)])
+        assert metadata["inputs"]["codes"] == {
+            "shape": [None, gan.code_dim], "dtype": "float32",
+            "description": codes["format"]}
+        assert "one-hot" in codes["format"] and "[-1, 1]" in codes["format"]
+        return
+    from keras_gans.datasets import labels as labels_lib
+
+    spec = gan.label_spec
+    labels = metadata["labels"]
+    assert "codes" not in metadata
+    assert labels_lib.LabelSpec.from_dict(labels) == spec
+    assert labels["tags"] == list(spec.tags)
+    assert labels["shape"] == list(spec.shape)
+    assert labels["dtype"] == spec.dtype
+    assert metadata["inputs"]["labels"] == {
+        "shape": [None, *spec.shape], "dtype": spec.dtype,
+        "description": labels["format"]}
+    if model == "acgan":
+        assert labels["format"].startswith("int32 (batch, 4): one column "
+                                           "per attribute")
+        assert "binary attributes (glasses, blush) 0/1" in labels["format"]
+    else:
+        assert labels["format"].startswith("float32 (batch, 24)")
+
+
+def test_conditional_signature_rejects_wrong_width(conditional_export):
+    model, gan, export_dir = conditional_export
+    sample_fn, _ = export.load_exported(export_dir)
+    name = sample_fn.condition
+    signature = sample_fn.saved_model.signatures["serving_default"]
+    z, condition = _z_for(gan, 3), _conditions(gan, 3)
+    for bad in (condition[:, :-1], condition[:2], condition[:, :1, None]):
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match=f"{name} must have shape"):
+            signature(z=tf.constant(z), **{name: tf.constant(bad)})
+    with pytest.raises(ValueError, match=rf"Received: {name}.shape=\(3, "):
+        sample_fn(z, condition[:, :-1])
+
+
+@pytest.mark.parametrize("model, column, value, match", [
+    ("acgan", 0, 12, r"labels\[:, 0\] \(hair\): value index outside "
+                     r"\[0, 12\)"),
+    ("acgan", 1, -1, r"labels\[:, 1\] \(eyes\): value index outside"),
+    ("acgan", 2, 2, r"labels\[:, 2\] \(glasses\): binary value outside "
+                    r"\[0, 2\)"),
+    ("cgan", 5, 2.0, r"labels: multi-hot values must be in \[0, 1\]"),
+    ("infogan", 0, np.nan, "codes must be finite"),
+])
+def test_out_of_range_conditions_rejected(tiny_runs, model, column, value,
+                                          match):
+    gan, _, export_dir = tiny_runs(model)
+    sample_fn, _ = export.load_exported(export_dir)
+    z, condition = _z_for(gan, 3), _conditions(gan, 3)
+    condition[1, column] = value
+    signatures = sample_fn.saved_model.signatures
+    for name in ("serving_default", "generate_raw"):
+        with pytest.raises(tf.errors.InvalidArgumentError, match=match):
+            signatures[name](z=tf.constant(z), **{
+                sample_fn.condition: tf.constant(condition)})
+    with pytest.raises(ValueError, match=f"Rejected by the export: {match}"):
+        sample_fn(z, condition)
+
+
+def test_sample_fn_without_labels_says_what_it_needs(conditional_export):
+    model, gan, export_dir = conditional_export
+    sample_fn, _ = export.load_exported(export_dir)
+    z = _z_for(gan, 3)
+    if model == "infogan":
+        match = (rf"needs codes of shape \(3, {gan.code_dim}\) .*"
+                 r"categorical code 0, one-hot")
+    else:
+        match = (rf"needs labels of shape \(3, {gan.label_spec.shape[0]}\)"
+                 r" .*parse_tags")
+    with pytest.raises(ValueError, match=match):
+        sample_fn(z)
+
+
+def test_conditional_onnx_matches_saved_model(conditional_export):
+    pytest.importorskip("tf2onnx")
+    ort = pytest.importorskip("onnxruntime")
+    model, gan, export_dir = conditional_export
+    sample_fn, metadata = export.load_exported(export_dir)
+    assert metadata["files"]["onnx"] == "generator.onnx"
+    session = ort.InferenceSession(
+        os.path.join(export_dir, "generator.onnx"),
+        providers=["CPUExecutionProvider"])
+    name = sample_fn.condition
+    inputs = session.get_inputs()
+    assert [i.name for i in inputs] == ["z", name]
+    assert [i.shape[0] for i in inputs] == ["batch", "batch"]
+    z, condition = _z_for(gan, 4, seed=5), _conditions(gan, 4, seed=5)
+    [samples] = session.run(None, {"z": z, name: condition})
+    _assert_samples_close(samples, sample_fn(z, condition), "image")
+
+
+def _tiny_class_generator(num_classes=3):
+    """A tiny [z, class index] -> (4, 4, 3) image generator."""
+    z = keras.Input((LATENT_DIM,), name="z")
+    labels = keras.Input((), dtype="int32", name="labels")
+    embedded = keras.layers.Embedding(num_classes, 4)(labels)
+    x = keras.layers.Concatenate()([z, embedded])
+    x = keras.layers.Dense(4 * 4 * 3, activation="tanh")(x)
+    x = keras.layers.Reshape((4, 4, 3))(x)
+    return keras.Model([z, labels], x, name="tiny_class_generator")
+
+
+def test_class_label_export_round_trip(tmp_path):
+    from keras_gans.datasets import labels as labels_lib
+
+    spec = labels_lib.LabelSpec.for_classes(["cat", "dog", "fox"])
+    generator = _tiny_class_generator()
+    metadata = export.export_generator(
+        generator, str(tmp_path), latent_dim=LATENT_DIM,
+        sample_kind="image", dataset="pets", label_spec=spec)
+    assert metadata["labels"]["format"] == (
+        "int32 (batch,): the class index in `names`, 0 to 2")
+    assert metadata["inputs"]["labels"]["shape"] == [None]
+    sample_fn, _ = export.load_exported(str(tmp_path))
+    z = _z(batch=3)
+    labels = np.stack([spec.parse_tags(t) for t in ("fox", "cat", "dog")])
+    _assert_samples_close(
+        sample_fn(z, labels),
+        _expected_samples(generator, [z, labels], "image"), "image")
+    with pytest.raises(ValueError, match=r"class index outside \[0, 3\)"):
+        sample_fn(z, np.array([0, 3, 1]))
+    with pytest.raises(ValueError, match="integer indices"):
+        sample_fn(z, np.array([0.5, 1.0, 1.0]))
+    with pytest.raises(ValueError, match=r"labels.shape=\(2,\)"):
+        sample_fn(z, labels[:2])
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"label_spec": "faces"}, "must be a LabelSpec"),
+    ({"code_spec": {"categorical": [1]}}, "2 or more categories"),
+    ({"code_spec": {"categorical": [10], "discrete": 2}},
+     "keys 'categorical'"),
+    ({"code_spec": {"continuous": 0}}, "continuous codes >= 1"),
+    ({"code_spec": {"continuous": 2}},
+     r"must take two inputs \[z \(batch, latent_dim=8\), codes \(batch, "
+     r"2\) float32\]"),
+    ({"label_spec": {"kind": "class", "names": ["a", "b"]},
+      "code_spec": {"continuous": 2}}, "labels or codes, not both"),
+    ({"extra_metadata": {"codes": 1}}, r"extra_metadata keys=\['codes'\]"),
+])
+def test_bad_conditional_arguments_raise(tmp_path, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        export.export_generator(
+            _tiny_generator("image"), str(tmp_path), latent_dim=LATENT_DIM,
+            sample_kind="image", dataset="tiny", **kwargs)
+    assert not os.listdir(tmp_path)
+
+
+def test_unconditional_sample_fn_refuses_labels(exported):
+    _, _, export_dir, _ = exported
+    sample_fn, _ = export.load_exported(export_dir)
+    assert sample_fn.condition is None and sample_fn.label_spec is None
+    with pytest.raises(ValueError, match="export is unconditional"):
+        sample_fn(_z(batch=2), np.zeros((2, 4), "int32"))
+
+
+# train_lib.sample of conditional runs.
+
+
+def test_sample_with_a_condition(tiny_runs, tmp_path):
+    from keras_gans import train_lib
+
+    gan, run_dir, _ = tiny_runs("acgan")
+    path = str(tmp_path / "blue.png")
+    samples, written = train_lib.sample(
+        run_dir, 6, seed=1, path=path, condition="blue hair, red eyes")
+    assert written == path and os.path.getsize(path) > 0
+    assert samples.shape == (6, 32, 32, 3) and samples.dtype == np.uint8
+    np.testing.assert_array_equal(np.load(tmp_path / "blue.npy"), samples)
+    labels = np.load(tmp_path / "blue_labels.npy")
+    expected = gan.label_spec.parse_tags("blue hair, red eyes")
+    assert labels.shape == (6, 4) and labels.dtype == np.int32
+    assert (labels == expected).all()
+    # Several conditions: a row each, the same noise in every row.
+    samples, _ = train_lib.sample(
+        run_dir, 3, seed=1, path=str(tmp_path / "rows.png"),
+        condition="blue hair, red eyes; green hair blue eyes glasses")
+    labels = np.load(tmp_path / "rows_labels.npy")
+    assert samples.shape == (6, 32, 32, 3)
+    assert labels.tolist() == [expected.tolist()] * 3 + [
+        gan.label_spec.parse_tags("green hair blue eyes glasses").tolist()
+    ] * 3
+
+
+def test_sample_with_an_unknown_tag_lists_known_tags(tiny_runs, tmp_path):
+    from keras_gans import train_lib
+    from keras_gans.datasets import labels as labels_lib
+
+    _, run_dir, _ = tiny_runs("acgan")
+    with pytest.raises(labels_lib.UnknownTagError,
+                       match="Unknown tag 'plaid hair'.*Known tags: "
+                             "'orange hair'.*'blue eyes', 'glasses'"):
+        train_lib.sample(run_dir, 2, path=str(tmp_path / "x.png"),
+                         condition="plaid hair, red eyes")
+    assert not os.path.exists(tmp_path / "x.png")
+
+
+def test_sample_without_condition_writes_the_grids(tiny_runs, tmp_path):
+    from keras_gans import sample_grids
+    from keras_gans import train_lib
+
+    gan, run_dir, _ = tiny_runs("acgan")
+    samples, path = train_lib.sample(run_dir, 4, path=str(
+        tmp_path / "grid.png"))
+    assert path == str(tmp_path / "grid.png")
+    columns = sample_grids.COLUMNS
+    # faces: hair (12 rows), eyes (11), glasses and blush (2 each).
+    assert len(samples) == (12 + 11 + 2 + 2) * columns
+    assert sorted(os.listdir(tmp_path)) == [
+        "grid.npy", "grid.png", "grid_blush.png", "grid_eyes.png",
+        "grid_glasses.png", "grid_labels.npy"]
+    labels = np.load(tmp_path / "grid_labels.npy")
+    assert labels.shape == (len(samples), 4)
+    assert set(labels[:12 * columns, 0]) == set(range(12))
+
+
+@pytest.mark.parametrize("model", ["infogan", "unconditional"])
+def test_sample_condition_of_a_model_without_labels(tiny_runs, tmp_path,
+                                                   model):
+    from keras_gans import config as config_lib
+    from keras_gans import train_lib
+
+    if model == "infogan":
+        gan, run_dir, _ = tiny_runs("infogan")
+        samples, path = train_lib.sample(run_dir, 5, path=str(
+            tmp_path / "codes.png"))
+        assert samples.shape == (5, 32, 32, 3)
+        codes = np.load(tmp_path / "codes_codes.npy")
+        assert codes.shape == (5, gan.code_dim)
+        match = "--model=infogan takes InfoGAN codes, not labels"
+    else:
+        run_dir = str(tmp_path / "ring")
+        train_lib.train(config_lib.TrainConfig(
+            model="dcgan", dataset="ring", epochs=1, steps_per_epoch=1,
+            batch_size=8, output_dir=run_dir, export_format=(),
+            verbose=0))
+        match = "--model=dcgan is unconditional"
+    with pytest.raises(ValueError, match=match):
+        train_lib.sample(run_dir, 2, condition="blue hair, red eyes")
+
+
+def test_evaluate_an_infogan_export_draws_random_codes(tiny_runs, tmp_path):
+    from keras_gans import config as config_lib
+    from keras_gans import train_lib
+
+    _, _, export_dir = tiny_runs("infogan")
+    result, path = train_lib.evaluate(
+        config_lib.TrainConfig(), export_dir=export_dir, num_samples=20,
+        report_dir=str(tmp_path))
+    assert os.path.exists(path)
+    metrics = result["metrics"]
+    assert "fd" in metrics and "distinct/hair" in metrics
+    assert not any(k.startswith("accuracy") for k in metrics)

@@ -182,8 +182,17 @@ class ACGAN(ConditionalGAN):
     label_spec.encoded_dim)]: one head per attribute (softmax per class
     set or categorical attribute, sigmoid per binary attribute or
     multi-hot label). Its loss adds `class_loss_weight` times the
-    classification loss of the real images (true labels) and of the fakes
-    (their requested labels); the generator's adds the fakes' term.
+    classification loss of the real images (true labels) and, with
+    `classify_fakes`, of the fakes (their requested labels), as in Odena
+    et al.; the generator's adds the fakes' term.
+
+    `classify_fakes` is off by default. When the discriminator is also
+    taught to read the requested label off the fakes, the two networks can
+    agree on a code of their own: on procedural faces (32x32, 600 steps)
+    the discriminator named the requested hair colour of 98% of the
+    fakes while the independent evaluator found it in 11% (chance 8%).
+    Trained on real images only, the heads stay a classifier of real
+    data, which the generator must then satisfy.
 
     Args:
         generator: as in `ConditionalGAN`.
@@ -191,13 +200,15 @@ class ACGAN(ConditionalGAN):
         label_spec: the dataset's `LabelSpec`.
         class_loss_weight: the classification terms' weight (the reports
             tried 1, 2 and 10).
+        classify_fakes: the discriminator's classification loss covers
+            the fakes too (see above).
         **kwargs: as in `GAN`.
 
     Reference: Odena et al. 2017, arXiv:1610.09585.
     """
 
     def __init__(self, generator, discriminator, label_spec,
-                 class_loss_weight=1.0, **kwargs):
+                 class_loss_weight=1.0, classify_fakes=False, **kwargs):
         if kwargs.get("matching_aware"):
             raise ValueError(
                 "ACGAN's discriminator does not read labels, so it has no "
@@ -206,6 +217,7 @@ class ACGAN(ConditionalGAN):
             )
         kwargs.pop("matching_aware", None)
         self.class_loss_weight = float(class_loss_weight)
+        self.classify_fakes = bool(classify_fakes)
         self.class_loss_tracker = keras.metrics.Mean(name="class_loss")
         super().__init__(generator, discriminator, label_spec, **kwargs)
 
@@ -213,6 +225,7 @@ class ACGAN(ConditionalGAN):
         config = super().get_config()
         del config["matching_aware"]
         config["class_loss_weight"] = self.class_loss_weight
+        config["classify_fakes"] = self.classify_fakes
         return config
 
     @property
@@ -230,11 +243,12 @@ class ACGAN(ConditionalGAN):
                 self.label_spec, self.label_spec.encode(target_labels),
                 class_logits))
 
-        fake_loss = loss(fake_aux, condition)
         if real_aux is None:  # the generator's update
-            return self.class_loss_weight * fake_loss
+            return self.class_loss_weight * loss(fake_aux, condition)
         real_loss = loss(real_aux, labels)
         # The discriminator's classification loss on real images: how well
         # the heads know the labels.
         self.class_loss_tracker.update_state(real_loss)
-        return self.class_loss_weight * (real_loss + fake_loss)
+        if self.classify_fakes:
+            real_loss = real_loss + loss(fake_aux, condition)
+        return self.class_loss_weight * real_loss
