@@ -36,6 +36,7 @@ KEEP_BEST_METRICS = (
     "fd", "kid", "precision", "recall", "fid_inception", "kid_inception",
     "modes_covered", "high_quality", "kl", "distinct_classes",
     "distinct_combinations", "distinct", "accuracy", "all_correct",
+    "categorical_correct", "image_accuracy",
 )
 
 
@@ -158,6 +159,8 @@ def resolve(config):
             source = game if field.name in variants.GAME_FIELDS else variant
             values[field.name] = getattr(source, field.name)
     defaults = datasets.dataset_defaults(config.dataset)
+    if values["epochs"] is None and variant.conditional:
+        values["epochs"] = defaults.conditional_epochs
     for name in ("epochs", "steps_per_epoch", "batch_size", "image_size"):
         if values[name] is None:
             values[name] = getattr(defaults, name)

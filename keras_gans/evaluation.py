@@ -57,7 +57,8 @@ KID_SUBSET_SIZE = 1000
 KID_SUBSETS = 100
 PR_NEIGHBOURS = 3
 HIGHER_IS_BETTER = (
-    "precision", "recall", "accuracy", "all_correct", "distinct_classes",
+    "precision", "recall", "accuracy", "all_correct", "categorical_correct",
+    "image_accuracy", "distinct_classes",
     "distinct_combinations", "modes_covered", "high_quality",
 )
 

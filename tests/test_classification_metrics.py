@@ -105,6 +105,7 @@ def test_attribute_accuracy():
     assert result == pytest.approx({
         "accuracy": 8 / 12,
         "all_correct": 0.5,
+        "categorical_correct": 0.5,
         "accuracy/hair": 0.5,
         "accuracy/glasses": 0.75,
         "accuracy/eyes": 0.75,
@@ -123,6 +124,17 @@ def test_attribute_accuracy():
         (tag, count) for tag, _, count in expected]
     np.testing.assert_allclose([a for _, a, _ in rows],
                                [a for _, a, _ in expected])
+
+
+def test_categorical_correct_ignores_binary_attributes():
+    # Image 0 shows blue hair, glasses, brown eyes; asked without glasses,
+    # its hair and eyes are right and the image is not all correct.
+    result = requested_accuracy(FACE_SCORES[:1], [[0, 0, 0]], FACES)
+    assert result["categorical_correct"] == 1.0
+    assert result["all_correct"] == 0.0
+    binary_only = LabelSpec.for_attributes([Attribute("glasses")])
+    assert "categorical_correct" not in requested_accuracy(
+        [[0.9]], [[1]], binary_only)
 
 
 def test_multi_hot_top_k_rule():

@@ -39,6 +39,9 @@ class DatasetDefaults:
         kind: "points" or "image".
         image_size: default image side (None for points).
         batch_size, epochs, steps_per_epoch: the run's length by default.
+        conditional_epochs: epochs of the conditional models (cgan, acgan,
+            infogan), None: `epochs`. Following the labels takes longer
+            than making faces.
     """
 
     kind: str
@@ -46,6 +49,7 @@ class DatasetDefaults:
     batch_size: int
     epochs: int
     steps_per_epoch: int
+    conditional_epochs: Optional[int] = None
 
 
 # The mixtures' settings are the mode-coverage benchmark's (PacGAN): 6,000
@@ -56,8 +60,8 @@ _POINTS = DatasetDefaults("points", None, 128, 5, 1200)
 _DEFAULTS = {
     "ring": _POINTS,
     "grid": _POINTS,
-    "faces": DatasetDefaults("image", 64, 64, 3, 300),
-    "shapes": DatasetDefaults("image", 64, 64, 3, 300),
+    "faces": DatasetDefaults("image", 64, 64, 3, 300, conditional_epochs=10),
+    "shapes": DatasetDefaults("image", 64, 64, 3, 300, conditional_epochs=10),
     "folder": DatasetDefaults("image", 64, 64, 5, 1000),
     "mnist": DatasetDefaults("image", 32, 64, 5, 1000),
     "fashion_mnist": DatasetDefaults("image", 32, 64, 5, 1000),

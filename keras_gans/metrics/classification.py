@@ -165,7 +165,9 @@ def requested_accuracy(scores, requested, label_spec):
           class is the requested one.
         - `"attributes"`: `"accuracy"`, the fraction of (image, attribute)
           pairs predicted right; `"all_correct"`, the fraction of images
-          with every attribute right; and `"accuracy/<name>"` per
+          with every attribute right; `"categorical_correct"`, the
+          fraction with every categorical (non-binary) attribute right
+          (faces: hair and eye colors both); and `"accuracy/<name>"` per
           attribute.
         - `"multi_hot"`: `"accuracy"`, the iCLEVR evaluator's score: with
           k the number of labels an image asks for, the requested labels
@@ -192,6 +194,10 @@ def requested_accuracy(scores, requested, label_spec):
             "accuracy": float(np.mean(correct)),
             "all_correct": float(np.mean(np.all(correct, axis=1))),
         }
+        categorical = [not a.binary for a in label_spec.attributes]
+        if any(categorical):
+            result["categorical_correct"] = float(np.mean(np.all(
+                correct[:, categorical], axis=1)))
         for i, attribute in enumerate(label_spec.attributes):
             result[f"accuracy/{attribute.name}"] = float(
                 np.mean(correct[:, i]))
