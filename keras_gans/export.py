@@ -666,7 +666,13 @@ def load_exported(export_dir):
 
     Raises:
         ValueError: The directory holds no metadata, an unknown
-            `format_version`, or no SavedModel.
+            `format_version`, or no SavedModel. `sample_fn` raises
+            ValueError for z of the wrong shape, labels (or codes) missing
+            from a conditional export (the message names the expected
+            shape and format), given to an unconditional one, of the wrong
+            shape or, for int32 labels, not integers, and for values the
+            export rejects ("Rejected by the export: labels[:, 0] (hair):
+            value index outside [0, 12)").
     """
     export_dir = os.fspath(export_dir)
     meta_path = os.path.join(export_dir, METADATA_FILENAME)
