@@ -155,8 +155,9 @@ def save_image_grid(images, path, num_rows=None, title=None,
     top = _TITLE_BAND if title is not None else 0
     left = 0
     if row_labels is not None:
-        # About 6 pixels per character at fontsize 8.
-        left = 12 + 6 * max(len(str(label)) for label in row_labels)
+        # Up to about 7 pixels per character at fontsize 8 ("orange eyes"
+        # was clipped at 6).
+        left = 16 + 7 * max(len(str(label)) for label in row_labels)
     fig = Figure(
         figsize=((width + left) / _DPI, (height + top) / _DPI), dpi=_DPI
     )

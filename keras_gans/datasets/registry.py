@@ -56,12 +56,16 @@ class DatasetDefaults:
 # steps of 128. Images: DCGAN's batch of 64. On the embedded sets, 900
 # steps give recognizable DCGAN faces in 7.5 minutes on a 2-core CPU; 1,500
 # gave worse ones (the discriminator wins: d_loss 0.05, noisy, collapsing).
+# ACGAN on faces (64x64, evaluated every 600 steps of a 3,000-step run):
+# the evaluator named the requested hair and eyes in 51%, 84% and 95% of
+# its faces after 600, 1,200 and 1,800 steps; 2,400 steps keep the default
+# run within 30 minutes on a 2-core CPU (README: Conditional generation).
 _POINTS = DatasetDefaults("points", None, 128, 5, 1200)
 _DEFAULTS = {
     "ring": _POINTS,
     "grid": _POINTS,
-    "faces": DatasetDefaults("image", 64, 64, 3, 300, conditional_epochs=10),
-    "shapes": DatasetDefaults("image", 64, 64, 3, 300, conditional_epochs=10),
+    "faces": DatasetDefaults("image", 64, 64, 3, 300, conditional_epochs=8),
+    "shapes": DatasetDefaults("image", 64, 64, 3, 300, conditional_epochs=8),
     "folder": DatasetDefaults("image", 64, 64, 5, 1000),
     "mnist": DatasetDefaults("image", 32, 64, 5, 1000),
     "fashion_mnist": DatasetDefaults("image", 32, 64, 5, 1000),
