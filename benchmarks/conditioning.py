@@ -85,6 +85,11 @@ def main():
         config = train_lib.read_config(run)
         steps = config.epochs * config.steps_per_epoch
         scheme = f"{config.g_conditioning} / {config.d_conditioning}"
+        if config.matching_aware:
+            scheme += ", matching-aware"
+        if config.base_model:
+            scheme += f", {config.base_model} game"
+        scheme += f", {config.image_size}px"
         if config.model == "infogan":
             figures = infogan_figures(run, args.samples, args.seed)
             detail = ", ".join(f"{k} {v:.3f}" for k, v in figures.items())

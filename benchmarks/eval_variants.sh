@@ -3,7 +3,7 @@
 # defaults, 5 x 1200 steps) and on `faces` (1 x 300 generator steps, to keep
 # the five runs within about half an hour on 2 CPU cores), evaluates each
 # with `--mode=eval` (10,000 samples), then prints the table with the
-# anchors (real vs real, one repeated sample) and the quick start's DCGAN
+# anchors (real vs real, one repeated sample) and the default DCGAN run
 # (3 x 300 steps on faces):
 #
 #     bash benchmarks/eval_variants.sh            # about 1 hour on 2 cores
@@ -23,7 +23,7 @@ for model in $MODELS; do
     fi
   done
 done
-# The quick start's run (python run.py: DCGAN, 3 x 300 steps on faces).
+# The default run (python run.py: DCGAN, 3 x 300 steps on faces).
 if [ ! -f "$OUT/faces_dcgan_900/gan.keras" ]; then
   python run.py --output_dir="$OUT/faces_dcgan_900" --export_format= --verbose=2
 fi
