@@ -18,6 +18,7 @@ visualize.save_loss_plot("log.csv", "losses.png")
 import csv
 import math
 import os
+import textwrap
 
 import matplotlib.image
 import numpy as np
@@ -30,6 +31,7 @@ _GRID_PADDING = 2
 _GRID_PAD_VALUE = 0
 # Height in pixels of the band above an image grid that holds the title.
 _TITLE_BAND = 24
+_TITLE_LINE = 13  # pixels per extra line of a wrapped title
 _DPI = 100
 
 
@@ -152,12 +154,18 @@ def save_image_grid(images, path, num_rows=None, title=None,
         matplotlib.image.imsave(path, grid, format="png")
         return path
     height, width, _ = grid.shape
-    top = _TITLE_BAND if title is not None else 0
     left = 0
     if row_labels is not None:
         # Up to about 7 pixels per character at fontsize 8 ("orange eyes"
         # was clipped at 6).
         left = 16 + 7 * max(len(str(label)) for label in row_labels)
+    top = 0
+    if title is not None:
+        # A long title over a narrow grid (32x32 tiles) wraps instead of
+        # being cut at the edges: about 7 pixels per character at 9 pt.
+        title = "\n".join(textwrap.wrap(
+            str(title), max(8, (width + left) // 7))) or str(title)
+        top = _TITLE_BAND + _TITLE_LINE * title.count("\n")
     fig = Figure(
         figsize=((width + left) / _DPI, (height + top) / _DPI), dpi=_DPI
     )

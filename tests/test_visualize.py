@@ -45,6 +45,20 @@ def test_save_image_grid_rows_title_uint8(tmp_path):
     assert png.shape[0] > 2 * 10 + 2 and png.shape[1] == 3 * 10 + 2
 
 
+def test_save_image_grid_wraps_a_long_title(tmp_path):
+    images = np.full((4, 8, 8, 3), 200, dtype="uint8")
+    short = visualize.save_image_grid(images, str(tmp_path / "short.png"),
+                                      num_rows=2, title="epoch 1")
+    long = visualize.save_image_grid(
+        images, str(tmp_path / "long.png"), num_rows=2,
+        title="epoch 4: categorical code 0: one row per category, other "
+              "codes fixed")
+    short, long = _read_png(short), _read_png(long)
+    # Same width (the grid's), more lines above it.
+    assert long.shape[1] == short.shape[1]
+    assert long.shape[0] > short.shape[0]
+
+
 def test_save_image_grid_bad_input(tmp_path):
     with pytest.raises(ValueError, match="Received: images.shape"):
         visualize.save_image_grid(np.zeros((2, 4, 4, 2)), str(tmp_path / "x"))
