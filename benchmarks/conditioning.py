@@ -15,6 +15,12 @@ how often the Q head recovers it from the fakes, and the normalized mutual
 information between it and each attribute the evaluator sees (0: the code
 means nothing the evaluator knows; 1: it is that attribute).
 
+For cGAN runs it also asks whether the discriminator reads the labels: on
+1,000 real images, how often D(image, true labels) > D(image, labels with
+one attribute changed) (`d_reads/hair`; 0.5: it ignores that attribute).
+A discriminator that reads an attribute the generator still does not
+draw points at the generator side.
+
 Each run is scored with `train_lib.evaluate`, which also writes its
 `<run>/eval/` report. Run it alone: it uses the CPU fully.
 """
@@ -30,6 +36,7 @@ import numpy as np  # noqa: E402
 
 from keras_gans import TrainConfig  # noqa: E402
 from keras_gans import evaluators  # noqa: E402
+from keras_gans import evaluation  # noqa: E402
 from keras_gans import train_lib  # noqa: E402
 from keras_gans.metrics import classification  # noqa: E402
 
@@ -74,6 +81,42 @@ def infogan_figures(run, num, seed):
     return out
 
 
+def discriminator_reads_labels(run, num=1000, seed=0):
+    """For each categorical attribute (or the class), the fraction of real
+    images whose true labels D scores above the same labels with that
+    attribute moved to another value (uniformly)."""
+    gan, config, spec = train_lib.load_gan(run)
+    images, labels = evaluation.real_samples(spec, num, seed=seed + 1,
+                                             data_dir=config.data_dir)
+    label_spec = spec.label_spec
+    if label_spec.kind == "class":
+        columns = [("class", None, len(label_spec.names))]
+    elif label_spec.kind == "attributes":
+        columns = [(a.name, i, max(a.width, 2))
+                   for i, a in enumerate(label_spec.attributes)
+                   if not a.binary]
+    else:  # multi-hot: no single attribute to move
+        return {}
+
+    def logits(y):
+        return np.concatenate([np.asarray(gan.discriminator(
+            [images[i:i + 250], y[i:i + 250]], training=False))[:, 0]
+            for i in range(0, len(images), 250)])
+
+    true = logits(labels)
+    rng = np.random.default_rng(seed)
+    out = {}
+    for name, column, width in columns:
+        wrong = labels.copy()
+        shift = rng.integers(1, width, len(labels))
+        if column is None:
+            wrong = (wrong + shift) % width
+        else:
+            wrong[:, column] = (wrong[:, column] + shift) % width
+        out[f"d_reads/{name}"] = float(np.mean(true > logits(wrong)))
+    return out
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("runs", nargs="+")
@@ -102,6 +145,10 @@ def main():
         keys = [k for k in m if k.startswith("accuracy") or k in (
             "categorical_correct", "all_correct", "image_accuracy")]
         detail = ", ".join(f"{k} {m[k]:.3f}" for k in keys)
+        if config.model == "cgan":
+            detail += "; " + ", ".join(
+                f"{k} {v:.2f}"
+                for k, v in discriminator_reads_labels(run).items())
         rows.append((run, config.model, scheme, steps,
                      f"{m['fd']:.1f}", detail))
     print(f"\n{args.samples} samples per run, seed {args.seed}\n")
