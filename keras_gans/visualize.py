@@ -163,8 +163,8 @@ def save_image_grid(images, path, num_rows=None, title=None,
     if title is not None:
         # A long title over a narrow grid (32x32 tiles) wraps instead of
         # being cut at the edges: about 7 pixels per character at 9 pt.
-        title = "\n".join(textwrap.wrap(
-            str(title), max(8, (width + left) // 7))) or str(title)
+        title = "\n".join(textwrap.wrap(str(title),
+                                         max(8, (width + left) // 7)))
         top = _TITLE_BAND + _TITLE_LINE * title.count("\n")
     fig = Figure(
         figsize=((width + left) / _DPI, (height + top) / _DPI), dpi=_DPI
