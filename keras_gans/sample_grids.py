@@ -146,9 +146,16 @@ def grids(gan, spec, latent_dim, columns=COLUMNS, seed=0):
                        columns=columns, seed=seed)
 
 
+def generate_batched(gan, z, condition, batch_size=256):
+    """`gan.generate(z, condition)` in batches, as numpy: z (N, latent_dim),
+    condition (N,) + its shape -> (N, H, W, C) float in [-1, 1]."""
+    return np.concatenate([
+        np.asarray(gan.generate(z[i:i + batch_size],
+                                condition[i:i + batch_size]))
+        for i in range(0, len(z), batch_size)
+    ])
+
+
 def generate_grid(gan, grid, batch_size=256):
     """The grid's images, (cells, H, W, C) float in [-1, 1]."""
-    parts = [np.asarray(gan.generate(grid.z[i:i + batch_size],
-                                     grid.condition[i:i + batch_size]))
-             for i in range(0, len(grid.z), batch_size)]
-    return np.concatenate(parts)
+    return generate_batched(gan, grid.z, grid.condition, batch_size)

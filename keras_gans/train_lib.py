@@ -556,15 +556,6 @@ def parse_conditions(label_spec, condition):
     return labels.astype(label_spec.dtype), descriptions
 
 
-def _generate(gan, z, condition, batch_size=256):
-    """gan.generate in batches, as a numpy array."""
-    return np.concatenate([
-        np.asarray(gan.generate(z[i:i + batch_size],
-                                condition[i:i + batch_size]))
-        for i in range(0, len(z), batch_size)
-    ])
-
-
 def sample(output_dir, num_samples, seed=0, path=None, condition=None):
     """Draws samples from a run's generator and writes a picture + .npy.
 
@@ -625,8 +616,8 @@ def sample(output_dir, num_samples, seed=0, path=None, condition=None):
         samples, labels, written = [], [], []
         for i, grid in enumerate(grids):
             grid_path = path if i == 0 else f"{stem}_{grid.name}.png"
-            images = visualize.to_uint8(_generate(gan, grid.z,
-                                                  grid.condition))
+            images = visualize.to_uint8(
+                sample_grids.generate_grid(gan, grid))
             visualize.save_image_grid(
                 images, grid_path, num_rows=grid.num_rows,
                 row_labels=grid.row_labels,
@@ -646,11 +637,11 @@ def sample(output_dir, num_samples, seed=0, path=None, condition=None):
             # Column j has the same noise in every row.
             labels = np.repeat(rows, num_samples, axis=0)
             z = np.tile(z, (len(rows), 1))
-            samples = _generate(gan, z, labels)
+            samples = sample_grids.generate_batched(gan, z, labels)
         elif hasattr(gan, "sample_codes"):
             codes = gan.sample_codes(
                 num_samples, np.asarray([seed, 0], "int64")).numpy()
-            samples = _generate(gan, z, codes)
+            samples = sample_grids.generate_batched(gan, z, codes)
         else:
             samples = np.asarray(gan.generate(z))
         if spec.kind == "points":
