@@ -9,7 +9,7 @@ import dataclasses
 import json
 from typing import Optional
 
-from keras_gans import choices
+from keras_gans import validation
 from keras_gans import datasets
 from keras_gans import losses
 from keras_gans import penalties
@@ -144,7 +144,7 @@ def resolve(config):
     variant = variants.get(config.model)
     game = variant
     if config.base_model is not None:
-        choices.check_choice("base_model", config.base_model,
+        validation.check_choice("base_model", config.base_model,
                              variants.UNCONDITIONAL)
         if not variant.conditional:
             raise ValueError(
@@ -175,12 +175,12 @@ def validate(config):
                            config.image_size)
     losses.get(config.loss)
     penalties.get(config.penalty)
-    choices.check_choice("optimizer", config.optimizer, OPTIMIZERS)
-    choices.check_choice("lr_decay", config.lr_decay, LR_DECAYS)
-    choices.check_choice("strategy", config.strategy, STRATEGIES)
-    choices.check_choice("jit_compile", config.jit_compile, JIT_COMPILE)
+    validation.check_choice("optimizer", config.optimizer, OPTIMIZERS)
+    validation.check_choice("lr_decay", config.lr_decay, LR_DECAYS)
+    validation.check_choice("strategy", config.strategy, STRATEGIES)
+    validation.check_choice("jit_compile", config.jit_compile, JIT_COMPILE)
     for fmt in config.export_format:
-        choices.check_choice("export_format", fmt, EXPORT_FORMATS)
+        validation.check_choice("export_format", fmt, EXPORT_FORMATS)
     for name in ("epochs", "steps_per_epoch", "batch_size", "n_critic",
                  "steps_per_execution"):
         value = getattr(config, name)
@@ -211,7 +211,7 @@ def validate(config):
                 "set eval_every too. Received: keep_best="
                 f"{config.keep_best!r}, eval_every=0"
             )
-        choices.check_choice("keep_best", config.keep_best.split("/")[0],
+        validation.check_choice("keep_best", config.keep_best.split("/")[0],
                              KEEP_BEST_METRICS)
     losses.check_target_options(
         config.loss, config.label_smoothing, config.real_label_range,
@@ -267,9 +267,9 @@ def _validate_conditioning(config):
                 + ". Received: " + ", ".join(given)
             )
         return
-    choices.check_choice("g_conditioning", config.g_conditioning,
+    validation.check_choice("g_conditioning", config.g_conditioning,
                          layers.G_SCHEMES)
-    choices.check_choice("d_conditioning", config.d_conditioning,
+    validation.check_choice("d_conditioning", config.d_conditioning,
                          layers.D_SCHEMES)
     data_kind = datasets.dataset_defaults(config.dataset).kind
     if data_kind != "image":
@@ -337,7 +337,7 @@ def _validate_conditioning(config):
                 f"{config.info_categorical!r}, "
                 f"info_continuous={config.info_continuous!r}"
             )
-        choices.check_choice("info_code_loss", config.info_code_loss,
+        validation.check_choice("info_code_loss", config.info_code_loss,
                              ("crossentropy", "mse"))
 
 

@@ -69,7 +69,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from keras_gans import choices
+from keras_gans import validation
 from keras_gans.datasets import labels as labels_lib
 
 FORMAT_VERSION = 1
@@ -104,7 +104,7 @@ def postprocess(raw, sample_kind):
         clip(round((raw + 1) * 127.5), 0, 255), rounding half to even.
         For points, `raw` cast to float32, shape (batch, D).
     """
-    choices.check_choice("sample_kind", sample_kind, SAMPLE_KINDS)
+    validation.check_choice("sample_kind", sample_kind, SAMPLE_KINDS)
     raw = ops.cast(raw, "float32")
     if sample_kind == "points":
         return raw
@@ -524,7 +524,7 @@ def export_generator(
             both of them, or `extra_metadata` overriding a reserved key.
         ImportError: `"onnx"` asked for without tf2onnx / onnx installed.
     """
-    choices.check_choice("sample_kind", sample_kind, SAMPLE_KINDS)
+    validation.check_choice("sample_kind", sample_kind, SAMPLE_KINDS)
     if isinstance(formats, str):
         formats = (formats,)
     formats = tuple(formats)
@@ -534,7 +534,7 @@ def export_generator(
             f"Received: formats={formats}"
         )
     for fmt in formats:
-        choices.check_choice("format", fmt, FORMATS)
+        validation.check_choice("format", fmt, FORMATS)
     if label_spec is not None and code_spec is not None:
         raise ValueError(
             "A generator takes labels or codes, not both: pass label_spec "

@@ -17,7 +17,7 @@ The values match TF-GAN's losses on the fixed logits of
 
 import tensorflow as tf
 
-from keras_gans import choices
+from keras_gans import validation
 
 
 def _mean(x):
@@ -190,5 +190,5 @@ def check_target_options(loss, label_smoothing=0.0, real_label_range=None,
 
 def get(name):
     """Returns the loss function called `name` (a key of `LOSSES`)."""
-    choices.check_choice("loss", name, LOSSES)
+    validation.check_choice("loss", name, LOSSES)
     return LOSSES[name]

@@ -14,7 +14,7 @@ differentiable w.r.t. the critic's weights (double back-propagation).
 
 import tensorflow as tf
 
-from keras_gans import choices
+from keras_gans import validation
 
 # Added under the square root so the norm's gradient is finite at zero.
 NORM_EPSILON = 1e-10
@@ -112,5 +112,5 @@ PENALTIES = {
 
 def get(name):
     """Returns the penalty function called `name`, or None for "none"."""
-    choices.check_choice("penalty", name, PENALTIES)
+    validation.check_choice("penalty", name, PENALTIES)
     return PENALTIES[name]

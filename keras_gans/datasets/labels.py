@@ -34,7 +34,7 @@ import re
 import numpy as np
 import tensorflow as tf
 
-from keras_gans import choices
+from keras_gans import validation
 
 LABEL_KINDS = ("class", "attributes", "multi_hot")
 
@@ -87,7 +87,7 @@ class LabelSpec:
     attributes: tuple = ()
 
     def __post_init__(self):
-        choices.check_choice("label kind", self.kind, LABEL_KINDS)
+        validation.check_choice("label kind", self.kind, LABEL_KINDS)
         object.__setattr__(self, "names", tuple(self.names))
         object.__setattr__(self, "attributes", tuple(self.attributes))
         if self.kind == "attributes" and not self.attributes:
@@ -316,4 +316,29 @@ class LabelSpec:
 
     def to_json(self):
         return json.dumps(self.to_dict())
+
+
+def as_label_spec(label_spec, name="label_spec"):
+    """`label_spec` as a `LabelSpec`: a LabelSpec, or its `to_dict()`.
+
+    The one coercion every label-reading piece (layers, models, export)
+    uses, so a dict from a config or JSON file works wherever a spec does.
+
+    Raises:
+        ValueError: anything else, or a dict that is not a spec's.
+    """
+    if isinstance(label_spec, LabelSpec):
+        return label_spec
+    if isinstance(label_spec, dict):
+        try:
+            return LabelSpec.from_dict(label_spec)
+        except (KeyError, TypeError, ValueError) as e:
+            raise ValueError(
+                f"{name} is not a LabelSpec dict ({e}). Received: "
+                f"{name}={label_spec!r}"
+            ) from e
+    raise ValueError(
+        f"{name} must be a LabelSpec (the dataset's `DataSpec.label_spec`) "
+        f"or its `to_dict()`. Received: {name}={label_spec!r}"
+    )
 

@@ -28,7 +28,7 @@ Reference:
 import numpy as np
 import tensorflow as tf
 
-from keras_gans import choices
+from keras_gans import validation
 
 MIXTURE_NAMES = ("ring", "grid")
 
@@ -40,7 +40,7 @@ _GRID_STD = 0.05
 
 
 def _check_name(name):
-    choices.check_choice("name", name, MIXTURE_NAMES)
+    validation.check_choice("name", name, MIXTURE_NAMES)
 
 
 def mixture_modes(name):

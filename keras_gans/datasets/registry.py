@@ -17,7 +17,7 @@ import dataclasses
 import logging
 from typing import Optional
 
-from keras_gans import choices
+from keras_gans import validation
 # DataSpec first: the loaders below import it from here.
 from keras_gans.datasets.spec import DataSpec
 from keras_gans.datasets.spec import mixture_spec
@@ -79,7 +79,7 @@ IMAGE_SIZES = folders.IMAGE_SIZES
 
 def dataset_defaults(name):
     """The `DatasetDefaults` of `name` (no data read)."""
-    choices.check_choice("dataset", name, DATASET_NAMES)
+    validation.check_choice("dataset", name, DATASET_NAMES)
     return _DEFAULTS[name]
 
 

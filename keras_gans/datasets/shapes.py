@@ -40,7 +40,7 @@ import numbers
 import numpy as np
 import tensorflow as tf
 
-from keras_gans import choices
+from keras_gans import validation
 from keras_gans.datasets import labels
 from keras_gans.datasets import procedural
 
@@ -188,7 +188,7 @@ def condition_set(name):
     Raises:
         ValueError: If `name` is not a known condition set.
     """
-    choices.check_choice("name", name, CONDITION_SETS)
+    validation.check_choice("name", name, CONDITION_SETS)
     rows = _CONDITION_NAMES[name]
     out = np.zeros((len(rows), NUM_LABELS), "float32")
     for i, row in enumerate(rows):

@@ -26,7 +26,7 @@ import logging
 import tensorflow as tf
 import tensorflow_datasets as tfds
 
-from keras_gans import choices
+from keras_gans import validation
 from keras_gans.datasets import folders
 from keras_gans.datasets import labels as labels_lib
 from keras_gans.datasets.spec import DataSpec
@@ -53,7 +53,7 @@ _CELEB_A_DOCS = "https://www.tensorflow.org/datasets/catalog/celeb_a"
 
 
 def _check_name(name):
-    choices.check_choice("dataset", name, TFDS_NAMES)
+    validation.check_choice("dataset", name, TFDS_NAMES)
 
 
 def _image_size(name, image_size):

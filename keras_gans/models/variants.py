@@ -5,7 +5,7 @@ overridden (`TrainConfig` fields / run.py flags of the same name).
 
 import dataclasses
 
-from keras_gans import choices
+from keras_gans import validation
 
 
 @dataclasses.dataclass(frozen=True)
@@ -129,5 +129,5 @@ GAME_FIELDS = ("loss", "penalty", "gp_weight", "n_critic", "clip_value",
 
 def get(name):
     """Returns the `Variant` called `name`."""
-    choices.check_choice("model", name, VARIANTS)
+    validation.check_choice("model", name, VARIANTS)
     return VARIANTS[name]

@@ -7,7 +7,7 @@ from them. Layers are created fresh on every call, one per use.
 
 import keras
 
-from keras_gans.choices import check_choice  # noqa: F401 (re-export)
+from keras_gans.validation import check_choice  # noqa: F401 (re-export)
 
 ACTIVATIONS = ("leaky_relu", "relu", "selu")
 GENERATOR_NORMALIZATIONS = ("batch", "layer", "none")
