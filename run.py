@@ -9,7 +9,8 @@
     python run.py --mode=train_evaluator --dataset=folder --data_dir=DIR
 
 All flags: python run.py --helpfull. The library (keras_gans/) reads no flags:
-this file turns them into one TrainConfig and calls keras_gans.train_lib.
+this file turns them into one TrainConfig and calls the library's train_lib,
+sampling, eval_lib or run_dir.
 """
 
 import logging
@@ -48,7 +49,8 @@ def main(argv):
         _run_mode(config)
     except (ValueError, FileNotFoundError) as e:
         # Bad input: the message says what and where; no traceback.
-        print(f"Error: {e}", file=sys.stderr)
+        print(f"Error: {config_flags.with_flag_names(str(e))}",
+              file=sys.stderr)
         sys.stderr.flush()
         os._exit(2)
     # TensorFlow processes have been seen idling for tens of seconds at
@@ -59,13 +61,18 @@ def main(argv):
 
 
 def _run_mode(config):
-    from keras_gans import train_lib
+    from keras_gans import config as config_lib
 
+    verbose = config_lib.progress_verbosity(config.verbose)
     if FLAGS.mode == "train":
+        from keras_gans import train_lib
+
         train_lib.train(config)
         print(f"Run written to {config.output_dir}")
     elif FLAGS.mode == "sample":
-        _, path = train_lib.sample(
+        from keras_gans import sampling
+
+        _, path = sampling.sample(
             FLAGS.output_dir, FLAGS.num_samples, seed=FLAGS.seed,
             condition=FLAGS.condition,
         )
@@ -81,7 +88,7 @@ def _run_mode(config):
             config.dataset, FLAGS.num_images, output_dir, seed=config.seed,
             data_dir=config.data_dir, image_size=config.image_size,
             ignore_unknown_tags=config.ignore_unknown_tags,
-            verbose=config.verbose,
+            verbose=verbose,
         )
         print(f"Dataset written to {output_dir} "
               f"({dump.PREVIEW_FILE}: a grid of the first images).")
@@ -108,7 +115,7 @@ def _run_mode(config):
             seed=config.seed, data_dir=config.data_dir,
             image_size=config.image_size,
             ignore_unknown_tags=config.ignore_unknown_tags,
-            verbose=config.verbose,
+            verbose=verbose,
         )
         held_out = evaluator.info["held_out"]
         print(f"Evaluator written to {output_dir}. Held-out accuracy "
@@ -116,8 +123,10 @@ def _run_mode(config):
               ", ".join(f"{k} {v:.4f}" for k, v in held_out.items()
                         if k not in ("images", "split")))
     elif FLAGS.mode == "export":
-        saved = train_lib.read_config(FLAGS.output_dir)
-        export_dir = train_lib.export(
+        from keras_gans import run_dir
+
+        saved = run_dir.read_config(FLAGS.output_dir)
+        export_dir = run_dir.export_run(
             saved,
             export_dir=FLAGS.export_dir,
             formats=FLAGS.export_format,
@@ -126,12 +135,12 @@ def _run_mode(config):
 
 
 def _evaluate(config):
+    from keras_gans import eval_lib
     from keras_gans import eval_report
-    from keras_gans import train_lib
 
     export_dir = FLAGS.export_dir
     output_dir = None if export_dir else FLAGS.output_dir
-    result, path = train_lib.evaluate(
+    result, path = eval_lib.evaluate(
         config, output_dir=output_dir, export_dir=export_dir,
         num_samples=FLAGS.eval_samples, seed=FLAGS.seed,
     )

@@ -7,6 +7,7 @@ flags (the config fields carry the flags' names).
 """
 
 import dataclasses
+import re
 
 from absl import flags
 
@@ -59,11 +60,32 @@ def to_config(values):
     return config_lib.TrainConfig(**kwargs)
 
 
+def with_flag_names(message, flag_values=flags.FLAGS):
+    """`message` with the flags' names in its "Received:" part.
+
+    The library names its arguments (`image_size`); on the command line
+    they are flags: "Received: image_size=48" -> "Received:
+    --image_size=48". Names that are not flags are left as they are.
+    """
+    head, sep, received = message.rpartition("Received: ")
+    if not sep:
+        return message
+
+    def flag(match):
+        name = match.group(2)
+        if name in flag_values:
+            return f"{match.group(1)}--{name}="
+        return match.group(0)
+
+    received = re.sub(r"(^|, )([a-z][a-z0-9_]*)=", flag, received)
+    return head + sep + received
+
+
 def _check(values):
     try:
         config_lib.resolve(to_config(values))
     except ValueError as e:
-        raise flags.ValidationError(str(e)) from None
+        raise flags.ValidationError(with_flag_names(str(e))) from None
     return True
 
 

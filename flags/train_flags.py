@@ -26,5 +26,7 @@ flags.DEFINE_enum("jit_compile", "auto", ["auto", "true", "false"],
                   "Compile the train step with XLA (auto: on GPU only).")
 flags.DEFINE_integer("steps_per_execution", 1,
                      "Train steps per compiled call.")
-flags.DEFINE_integer("verbose", 1, "Keras fit verbosity (1: progress bar).")
+flags.DEFINE_integer("verbose", None, "Keras fit verbosity: 0 silent, 1 a "
+                     "progress bar, 2 one line an epoch (default: 1 on a "
+                     "terminal, 2 when stdout is a file or pipe).")
 flags.DEFINE_integer("num_samples", 64, "--mode=sample: samples to draw.")

@@ -7,6 +7,7 @@ variants`) or dataset when the config is resolved.
 
 import dataclasses
 import json
+import sys
 from typing import Optional
 
 from keras_gans import validation
@@ -20,6 +21,9 @@ JIT_COMPILE = ("auto", "true", "false")
 EXPORT_FORMATS = ("saved_model", "onnx")
 OPTIMIZERS = ("adam", "rmsprop")
 LR_DECAYS = ("none", "linear")
+# Default noise sizes: 2 for the 2-D mixtures (as in the PacGAN code), 100
+# for images (DCGAN).
+DEFAULT_LATENT_DIM = {"points": 2, "image": 100}
 
 # Fields that may change between a run and its resumption: how long to
 # train, where and how to run, what to write. All others define the model
@@ -85,7 +89,10 @@ class TrainConfig:
     strategy: str = "default"
     jit_compile: str = "auto"
     steps_per_execution: int = 1
-    verbose: int = 1
+    # Keras' fit verbosity; None: 1 (a progress bar) on a terminal, 2 (one
+    # line an epoch) when stdout is a log file, CI or nohup, where the
+    # progress bar would write one ever-growing line.
+    verbose: Optional[int] = None
     export_dir: Optional[str] = None
     export_format: tuple = ("saved_model",)
     # Evaluation during training (keras_gans.evaluation): every N epochs
@@ -129,7 +136,8 @@ class TrainConfig:
 
 def resolve(config):
     """Fills the None fields from the variant and the dataset, and checks
-    the combination.
+    the combination. The one resolution: the command line checks its flags
+    with it, and `train_lib.train` trains what it returns.
 
     Args:
         config: a `TrainConfig`.
@@ -154,19 +162,42 @@ def resolve(config):
             )
         game = variants.get(config.base_model)
     values = dataclasses.asdict(config)
+    defaults = datasets.dataset_defaults(config.dataset)
+    if defaults.kind == "points" and values["d_normalization"] is None:
+        # For point data the critic defaults to a plain MLP, as in the
+        # PacGAN experiments: the variants' batch and layer norms are
+        # choices for image critics. Batch norm in a critic that sees real
+        # and fake batches separately erases each batch's mean and scale,
+        # which on 2-D data is most of what tells them apart (DCGAN then
+        # learns a shrunken, shifted ring that its critic cannot see).
+        # Spectral norm is kept, and an explicit d_normalization wins.
+        values["d_normalization"] = (
+            "spectral" if variant.d_normalization == "spectral" else "none")
     for field in dataclasses.fields(variants.Variant):
         if field.name in values and values[field.name] is None:
             source = game if field.name in variants.GAME_FIELDS else variant
             values[field.name] = getattr(source, field.name)
-    defaults = datasets.dataset_defaults(config.dataset)
     if values["epochs"] is None and variant.conditional:
         values["epochs"] = defaults.conditional_epochs
     for name in ("epochs", "steps_per_epoch", "batch_size", "image_size"):
         if values[name] is None:
             values[name] = getattr(defaults, name)
+    if values["latent_dim"] is None:
+        values["latent_dim"] = DEFAULT_LATENT_DIM[defaults.kind]
+    values["verbose"] = progress_verbosity(values["verbose"])
     resolved = TrainConfig(**values)
     validate(resolved)
     return resolved
+
+
+def progress_verbosity(verbose, stream=None):
+    """`verbose`, or for None the verbosity that suits `stream` (default
+    stdout): 1 (progress bar) on a terminal, else 2 (one line an epoch)."""
+    if verbose is not None:
+        return verbose
+    stream = sys.stdout if stream is None else stream
+    isatty = getattr(stream, "isatty", None)
+    return 1 if isatty is not None and isatty() else 2
 
 
 def validate(config):

@@ -15,7 +15,6 @@ visualize.save_loss_plot("log.csv", "losses.png")
 ```
 """
 
-import csv
 import math
 import os
 import textwrap
@@ -25,6 +24,8 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
+
+from keras_gans import history
 
 # Pixels between tiles of an image grid, and their value.
 _GRID_PADDING = 2
@@ -272,49 +273,6 @@ def save_scatter(samples, path, modes=None, title=None, limits=None):
     return path
 
 
-def _read_csv_log(csv_path):
-    """Reads a CSVLogger file into (header, rows of strings)."""
-    if not os.path.isfile(csv_path):
-        raise ValueError(f"No CSV log file. Received: csv_path={csv_path}")
-    with open(csv_path, newline="") as f:
-        rows = [row for row in csv.reader(f) if row]
-    if len(rows) < 2:
-        raise ValueError(
-            "The CSV log holds no epochs (it needs a header and at least "
-            f"one row). Received: csv_path={csv_path}"
-        )
-    header = [name.strip() for name in rows[0]]
-    if "epoch" not in header:
-        raise ValueError(
-            "The CSV log has no `epoch` column (expected a Keras CSVLogger "
-            f"file). Received: csv_path={csv_path}"
-        )
-    # Files concatenated from several runs may repeat the header: skip it.
-    return header, [row for row in rows[1:] if row != rows[0]]
-
-
-def read_csv_values(csv_path):
-    """(header, float64 array (rows, columns)) of a CSVLogger file; cells
-    that are not numbers are NaN."""
-    header, rows = _read_csv_log(csv_path)
-    values = np.array(
-        [
-            [_to_float(row[i]) if i < len(row) else float("nan")
-             for i in range(len(header))]
-            for row in rows
-        ],
-        dtype="float64",
-    ).reshape(len(rows), len(header))
-    return header, values
-
-
-def _to_float(text):
-    try:
-        return float(text)
-    except ValueError:  # "NA" for a key missing that epoch, or empty.
-        return float("nan")
-
-
 def save_loss_plot(csv_path, png_path, columns=None):
     """Plots the losses of a Keras `CSVLogger` file against epoch.
 
@@ -335,7 +293,7 @@ def save_loss_plot(csv_path, png_path, columns=None):
         ValueError: If the file is missing, holds no rows, has no `epoch`
             column, or a requested column is absent.
     """
-    header, values = read_csv_values(csv_path)
+    header, values = history.read_csv_values(csv_path)
     others = [name for name in header if name != "epoch"]
     if columns is None:
         # Columns with no value at all (CSVLogger's val_* placeholders when
@@ -390,7 +348,7 @@ def save_metric_plot(csv_path, png_path, columns):
     Returns:
         `png_path`, or None when no column has a value.
     """
-    header, values = read_csv_values(csv_path)
+    header, values = history.read_csv_values(csv_path)
     epoch = values[:, header.index("epoch")] + 1
     series = []
     for name in columns:

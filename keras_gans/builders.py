@@ -1,0 +1,184 @@
+"""Objects from a resolved `TrainConfig`: networks, optimizers, the GAN.
+
+`build_gan(config, spec)` is what training, loading a run back and the
+tests all call, so a run's model is built one way only. The config must be
+resolved (`config.resolve`); the `DataSpec` says what the samples and
+labels are.
+"""
+
+import keras
+import tensorflow as tf
+
+from keras_gans import models
+from keras_gans import networks
+from keras_gans.models import GAN
+from keras_gans.models import variants
+
+
+def get_strategy(name):
+    """The tf.distribute strategy called `name` (see config.STRATEGIES).
+
+    "multi_worker" reads the cluster from the TF_CONFIG environment
+    variable; create it before any other TensorFlow work.
+    """
+    if name == "mirrored":
+        return tf.distribute.MirroredStrategy()
+    if name == "multi_worker":
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    return tf.distribute.get_strategy()
+
+
+def _check_labelled(config, spec):
+    """A conditional model on data without labels fails here, clearly."""
+    kind = variants.get(config.model).conditioning
+    if kind in ("labels", "classifier") and spec.label_spec is None:
+        raise ValueError(
+            f"--model={config.model} learns from labels, and "
+            f"--dataset={config.dataset} has none"
+            + (f" in {config.data_dir} (a folder needs class sub-folders "
+               "or a tags.csv)" if config.data_dir else "")
+            + ". Use --model=infogan for unlabelled images."
+        )
+
+
+def _build_conditional_networks(config, spec):
+    variant = variants.get(config.model)
+    size, _, channels = spec.sample_shape
+    common = dict(image_size=size, channels=channels,
+                  base_width=config.base_width or 64)
+    g_args = dict(common, latent_dim=config.latent_dim,
+                  activation=config.activation or "relu",
+                  normalization=config.g_normalization)
+    d_args = dict(common, normalization=config.d_normalization)
+    if variant.conditioning == "codes":
+        code_dim = sum(config.info_categorical) + config.info_continuous
+        generator = networks.build_code_generator(code_dim, **g_args)
+        discriminator = networks.build_discriminator_with_heads(
+            [("q", code_dim)],
+            q_hidden_units=networks.conditional.Q_HIDDEN_UNITS, **d_args)
+        return generator, discriminator
+    label_spec = spec.label_spec
+    generator = networks.build_conditional_generator(
+        label_spec, config.g_conditioning,
+        embedding_dim=config.embedding_dim,
+        condition_units=config.condition_units, **g_args)
+    if variant.conditioning == "labels":
+        discriminator = networks.build_conditional_discriminator(
+            label_spec, config.d_conditioning, **d_args)
+    else:
+        # ACGAN: one classification head per attribute, in encode's order.
+        if label_spec.kind == "attributes":
+            heads = [(a.name, a.width) for a in label_spec.attributes]
+        else:
+            heads = [("class", label_spec.encoded_dim)]
+        discriminator = networks.build_discriminator_with_heads(
+            heads, **d_args)
+    return generator, discriminator
+
+
+def build_networks(config, spec):
+    """(generator, discriminator) for the dataset's kind of samples."""
+    _check_labelled(config, spec)
+    if variants.get(config.model).conditional:
+        return _build_conditional_networks(config, spec)
+    if spec.kind == "points":
+        generator = networks.build_mlp_generator(
+            latent_dim=config.latent_dim,
+            output_dim=spec.sample_shape[0],
+            activation=config.activation or "relu",
+            normalization=config.g_normalization,
+        )
+        discriminator = networks.build_mlp_discriminator(
+            input_dim=spec.sample_shape[0],
+            activation=config.activation or "leaky_relu",
+            normalization=config.d_normalization,
+        )
+        return generator, discriminator
+    size, _, channels = spec.sample_shape
+    width = config.base_width or 64
+    generator = networks.build_dcgan_generator(
+        image_size=size,
+        latent_dim=config.latent_dim,
+        channels=channels,
+        base_width=width,
+        activation=config.activation or "relu",
+        normalization=config.g_normalization,
+    )
+    discriminator = networks.build_dcgan_discriminator(
+        image_size=size,
+        channels=channels,
+        base_width=width,
+        normalization=config.d_normalization,
+    )
+    return generator, discriminator
+
+
+def _optimizer(config, learning_rate, updates_per_step=1):
+    if config.lr_decay == "linear":
+        # Linear decay to 0 over the whole run, as in WGAN-GP (section 5):
+        # it shrinks the optimizer's step noise, which otherwise blurs
+        # sharp modes late in training.
+        learning_rate = keras.optimizers.schedules.PolynomialDecay(
+            learning_rate,
+            decay_steps=config.epochs * config.steps_per_epoch
+            * updates_per_step,
+            end_learning_rate=0.0,
+        )
+    if config.optimizer == "rmsprop":
+        return keras.optimizers.RMSprop(learning_rate)
+    return keras.optimizers.Adam(
+        learning_rate, beta_1=config.beta_1, beta_2=config.beta_2
+    )
+
+
+def _jit_compile(value):
+    return {"auto": "auto", "true": True, "false": False}[value]
+
+
+def build_gan(config, spec):
+    """A compiled `GAN` for a resolved config. Call inside strategy scope."""
+    generator, discriminator = build_networks(config, spec)
+    kind = variants.get(config.model).conditioning
+    extra = {}
+    if kind == "labels":
+        model_class = models.ConditionalGAN
+        extra = dict(label_spec=spec.label_spec,
+                     matching_aware=config.matching_aware)
+    elif kind == "classifier":
+        model_class = models.ACGAN
+        extra = dict(label_spec=spec.label_spec,
+                     class_loss_weight=config.class_loss_weight,
+                     classify_fakes=config.classify_fakes)
+    elif kind == "codes":
+        model_class = models.InfoGAN
+        extra = dict(categorical_codes=config.info_categorical,
+                     continuous_codes=config.info_continuous,
+                     categorical_weight=config.info_categorical_weight,
+                     continuous_weight=config.info_continuous_weight,
+                     code_loss=config.info_code_loss)
+    else:
+        model_class = GAN
+    gan = model_class(
+        generator,
+        discriminator,
+        **extra,
+        latent_dim=config.latent_dim,
+        loss=config.loss,
+        penalty=config.penalty,
+        penalty_weight=config.gp_weight,
+        n_critic=config.n_critic,
+        generator_first=config.generator_first,
+        clip_value=config.clip_value,
+        label_smoothing=config.label_smoothing,
+        real_label_range=config.real_label_range,
+        fake_label_range=config.fake_label_range,
+        seed=config.seed,
+    )
+    gan.compile(
+        d_optimizer=_optimizer(config, config.d_learning_rate,
+                               updates_per_step=config.n_critic),
+        g_optimizer=_optimizer(config, config.g_learning_rate),
+        jit_compile=_jit_compile(config.jit_compile),
+        steps_per_execution=config.steps_per_execution,
+    )
+    return gan

@@ -1,0 +1,162 @@
+"""Scoring a generator: `python run.py --mode=eval` and the evaluation
+that training runs every `eval_every` epochs.
+
+`make_evaluation` picks the dataset's evaluator (and InceptionV3 when
+`inception_weights` is given); `evaluate` scores a run's latest checkpoint
+or an export and writes eval.json, eval.md and pictures
+(`keras_gans.eval_report`).
+"""
+
+import dataclasses
+import logging
+import os
+
+import numpy as np
+
+from keras_gans import datasets
+from keras_gans import eval_report
+from keras_gans import evaluation as evaluation_lib
+from keras_gans import evaluators
+from keras_gans import export as export_lib
+from keras_gans import run_dir as run_dir_lib
+
+log = logging.getLogger("keras_gans")
+
+
+def make_evaluation(config, spec, num_samples, run_dir=None):
+    """The `evaluation.Evaluation` of a run: its dataset's evaluator (see
+    `evaluators.find_evaluator`) and InceptionV3 if `inception_weights`."""
+    inception = None
+    if config.inception_weights:
+        from keras_gans.metrics import inception as inception_lib
+
+        model = inception_lib.build_inception_features(
+            config.inception_weights)
+        inception = (
+            lambda images: inception_lib.inception_features(images, model),
+            "InceptionV3",
+        )
+    try:
+        evaluator = evaluators.find_evaluator(
+            spec, data_dir=config.data_dir,
+            evaluator_dir=config.evaluator_dir, run_dir=run_dir)
+    except ValueError:
+        if inception is None:
+            raise
+        evaluator = None  # Inception features alone.
+    return evaluation_lib.Evaluation(
+        spec, evaluator=evaluator, inception=inception,
+        num_samples=num_samples, data_dir=config.data_dir,
+    )
+
+
+def _random_codes(categorical, continuous, num, seed):
+    """InfoGAN codes (num, code_dim) float32 from numpy: uniform
+    categories one-hot, then U[-1, 1] (an export's codes input)."""
+    rng = np.random.default_rng([seed, 17])
+    parts = [np.eye(k, dtype="float32")[rng.integers(0, k, num)]
+             for k in categorical]
+    parts.append(rng.uniform(-1.0, 1.0, (num, continuous)).astype(
+        "float32"))
+    return np.concatenate(parts, axis=1)
+
+
+def evaluate(config, output_dir=None, export_dir=None, num_samples=None,
+             seed=0, report_dir=None):
+    """`--mode=eval`: scores a run's generator (or an export's) and writes
+    eval.json, eval.md and pictures (see `keras_gans.eval_report`).
+
+    Args:
+        config: a `TrainConfig` for the evaluation options (evaluator_dir,
+            inception_weights, data_dir); for a run, the run's own
+            config supplies the dataset.
+        output_dir: a run directory (its latest checkpoint).
+        export_dir: an export directory instead (keras_gans.json names
+            the dataset).
+        num_samples: samples per side (default 10,000).
+        seed: seed of the generated samples.
+        report_dir: where to write (default `<run or export>/eval`).
+
+    Returns:
+        (result dict of `evaluation.Evaluation`, path of eval.json).
+    """
+    num_samples = num_samples or evaluation_lib.DEFAULT_NUM_SAMPLES
+    if export_dir is not None:
+        sample_fn, metadata = export_lib.load_exported(export_dir)
+        sample_shape = metadata["sample_shape"]
+        data_config = dataclasses.replace(config,
+                                          dataset=metadata["dataset"])
+        spec = datasets.dataset_spec(
+            data_config.dataset, data_dir=data_config.data_dir,
+            image_size=(sample_shape[0] if metadata["sample_kind"] == "image"
+                        else None),
+        )
+        name = f"{metadata.get('model', 'exported')} export"
+        exported_labels = metadata.get("labels")
+        if exported_labels and spec.label_spec != sample_fn.label_spec:
+            where = (f" in {data_config.data_dir}" if data_config.data_dir
+                     else "")
+            raise ValueError(
+                f"The export's labels are not those of --dataset="
+                f"{spec.name}{where}: it takes "
+                f"{', '.join(exported_labels['tags'][:6])}, ...; give the "
+                "--data_dir it was trained on."
+            )
+
+        def make_sampler(evaluation):
+            if metadata.get("labels"):
+                # Labels drawn from the real reference's: the distances
+                # compare like with like, and accuracy is measured.
+                if evaluation.real_labels is None:
+                    raise ValueError(
+                        "A conditional export is evaluated on the labels "
+                        f"of labelled real data; --dataset={spec.name} "
+                        "gave none."
+                    )
+                return evaluation_lib.generator_sampler(
+                    sample_fn, metadata["latent_dim"], name=name,
+                    condition_fn=evaluation.reference_labels)
+            if metadata.get("codes"):
+                codes = metadata["codes"]
+                return evaluation_lib.generator_sampler(
+                    sample_fn, metadata["latent_dim"], name=name,
+                    requested=False,
+                    condition_fn=lambda num, seed: _random_codes(
+                        codes["categorical"], codes["continuous"], num,
+                        seed))
+            return evaluation_lib.generator_sampler(
+                sample_fn, metadata["latent_dim"], name=name)
+
+        base, report_run = export_dir, None
+        title = f"{metadata.get('model', 'export')} on {spec.name} " \
+                f"({export_dir})"
+    else:
+        gan, run_config, spec = run_dir_lib.load_gan(output_dir)
+        # This evaluation's options, not those the run trained with.
+        data_config = dataclasses.replace(
+            run_config, evaluator_dir=config.evaluator_dir,
+            inception_weights=config.inception_weights)
+        if config.data_dir:  # the data may have moved since training
+            data_config = dataclasses.replace(data_config,
+                                              data_dir=config.data_dir)
+        def make_sampler(evaluation):
+            return evaluation_lib.gan_sampler(
+                gan, run_config.latent_dim, evaluation,
+                name=f"{run_config.model} generator")
+
+        base = report_run = output_dir
+        steps = int(gan.g_optimizer.iterations.numpy())
+        title = f"{run_config.model} on {spec.name} ({output_dir}, " \
+                f"{steps} generator steps)"
+    evaluation = make_evaluation(data_config, spec, num_samples,
+                                 run_dir=report_run)
+    sampler = make_sampler(evaluation)
+    log.info("Scoring %d samples of the %s on %s.", num_samples,
+             sampler.name, evaluation.feature_space)
+    result = evaluation(sampler, seed=seed)
+    report_dir = report_dir or os.path.join(base, run_dir_lib.EVAL_DIR)
+    path = eval_report.write_report(
+        result, report_dir, spec, title,
+        extra={"source": export_dir or output_dir, "seed": seed},
+    )
+    return result, path

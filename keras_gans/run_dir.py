@@ -1,0 +1,150 @@
+"""A run directory: what a training run writes, and reading it back.
+
+    config.json                  the resolved TrainConfig
+    data_spec.json               what the data were (shapes, label names)
+    checkpoints/                 latest weights + optimizers, epoch counter
+    history.csv, losses.png      the loss history and its plot
+    metrics.png                  evaluation metrics (eval_every)
+    best.weights.h5              the best evaluation's weights (keep_best)
+    eval/                        eval.json, eval.md, pictures (eval mode)
+    samples/epoch_NNNN.png       pictures at a fixed noise
+    gan.keras                    the whole model, at the end of training
+    export/                      SavedModel + keras_gans.json for serving
+
+`load_gan` rebuilds a run's GAN from its config and latest checkpoint;
+`export_run` exports its generator for serving.
+"""
+
+import dataclasses
+import json
+import os
+
+from keras_gans import builders
+from keras_gans import config as config_lib
+from keras_gans import datasets
+from keras_gans import export as export_lib
+
+CONFIG_FILE = "config.json"
+DATA_SPEC_FILE = "data_spec.json"
+CHECKPOINT_DIR = "checkpoints"
+CHECKPOINT_WEIGHTS = "latest.weights.h5"
+HISTORY_FILE = "history.csv"
+BEST_WEIGHTS_FILE = "best.weights.h5"
+EVAL_DIR = "eval"
+EXPORT_DIR = "export"
+MODEL_FILE = "gan.keras"
+
+
+def checkpoint_epoch(output_dir):
+    """The epoch count stored by BackupAndRestore, or None."""
+    path = os.path.join(output_dir, CHECKPOINT_DIR, "training_metadata.json")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return int(json.load(f)["epoch"])
+
+
+def read_config(output_dir):
+    """The resolved `TrainConfig` a run directory was written with."""
+    path = os.path.join(output_dir, CONFIG_FILE)
+    if not os.path.exists(path):
+        raise FileNotFoundError(
+            f"{path} not found: --output_dir must be a directory written by "
+            f"a training run. Received: output_dir={output_dir!r}"
+        )
+    with open(path) as f:
+        config = config_lib.TrainConfig.from_json(f.read())
+    # The directory may have been moved since: trust where it is now.
+    return dataclasses.replace(config, output_dir=output_dir)
+
+
+def read_data_spec(output_dir, config):
+    """The `DataSpec` a run trained on (its data need not be there now)."""
+    path = os.path.join(output_dir, DATA_SPEC_FILE)
+    if os.path.exists(path):
+        with open(path) as f:
+            return datasets.DataSpec.from_json(f.read())
+    return datasets.dataset_spec(
+        config.dataset, data_dir=config.data_dir,
+        image_size=config.image_size,
+        ignore_unknown_tags=config.ignore_unknown_tags,
+    )
+
+def write_config(output_dir, config):
+    """Writes the resolved `config` as the run's config.json."""
+    with open(os.path.join(output_dir, CONFIG_FILE), "w") as f:
+        f.write(config.to_json())
+
+
+def write_data_spec(output_dir, spec):
+    """Writes the `DataSpec` the run trains on as data_spec.json."""
+    with open(os.path.join(output_dir, DATA_SPEC_FILE), "w") as f:
+        f.write(spec.to_json())
+
+
+def load_gan(output_dir):
+    """The GAN of a run directory with its latest checkpoint's weights."""
+    config = read_config(output_dir)
+    spec = read_data_spec(output_dir, config)
+    gan = builders.build_gan(config, spec)
+    weights = os.path.join(output_dir, CHECKPOINT_DIR, CHECKPOINT_WEIGHTS)
+    if not os.path.exists(weights):
+        raise FileNotFoundError(
+            f"{weights} not found: the run in {output_dir} has not finished "
+            "an epoch yet."
+        )
+    gan.load_weights(weights)
+    return gan, config, spec
+
+
+def export_run(config, gan=None, spec=None, export_dir=None, formats=None):
+    """Exports a run's generator for serving (see `keras_gans.export`).
+
+    Label-conditional generators (cgan, acgan) are exported with a
+    `labels` input and their `LabelSpec` in the metadata, InfoGAN's with a
+    `codes` input and the code layout.
+
+    Args:
+        config: the run's `TrainConfig`.
+        gan: the trained GAN; loaded from `config.output_dir` if None.
+        spec: its `DataSpec` (looked up if None).
+        export_dir: default `config.export_dir` or `<output_dir>/export`.
+        formats: default `config.export_format`.
+
+    Returns:
+        The export directory (it holds keras_gans.json).
+    """
+    if gan is None:
+        gan, _, spec = load_gan(config.output_dir)
+    spec = spec or read_data_spec(config.output_dir, config)
+    export_dir = export_dir or config.export_dir or os.path.join(
+        config.output_dir, EXPORT_DIR
+    )
+    extra = {
+        "model": config.model,
+        "loss": config.loss,
+        "generator_steps": int(gan.g_optimizer.iterations.numpy()),
+    }
+    label_spec = getattr(gan, "label_spec", None)
+    code_spec = None
+    if hasattr(gan, "categorical_codes"):
+        code_spec = {"categorical": list(gan.categorical_codes),
+                     "continuous": int(gan.continuous_codes)}
+    if label_spec is not None or code_spec is not None:
+        # How the condition enters the networks (unconditional exports
+        # keep the metadata they had).
+        extra.update(base_model=config.base_model,
+                     g_conditioning=config.g_conditioning,
+                     d_conditioning=config.d_conditioning)
+    export_lib.export_generator(
+        gan.generator,
+        export_dir,
+        latent_dim=gan.latent_dim,
+        sample_kind=spec.kind,
+        dataset=spec.name,
+        label_spec=label_spec,
+        code_spec=code_spec,
+        formats=tuple(formats or config.export_format or ("saved_model",)),
+        extra_metadata=extra,
+    )
+    return export_dir
