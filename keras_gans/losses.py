@@ -11,8 +11,9 @@ generator step does not run the discriminator on real data); `d_loss` is then
 None. The BCE-based losses also take `real_targets` / `fake_targets`: a float
 or a tensor broadcastable to the logits, for label smoothing and noisy labels.
 
-The values match TF-GAN's losses on the fixed logits of
-`../shared/REFERENCE_VALUES.md` (see tests/test_losses.py).
+The values match those of TF-GAN 2.1.0's `losses` module (reduction: mean
+over the batch) on fixed logits, d_real = [1.5, -0.3, 0.7, 2.0] and
+d_fake = [-1.2, 0.4, -2.5, 0.1]; tests/test_losses.py pins them.
 """
 
 import tensorflow as tf

@@ -15,8 +15,9 @@ from keras_gans.metrics.kid import kernel_inception_distance
 
 @pytest.fixture(scope="module")
 def reference_features():
-    """a1, a2 of /work/shared/REFERENCE_VALUES.md ("Frechet distance and
-    KID on fixed features"), drawn exactly as documented there."""
+    """The fixed features the reference values were computed on (with
+    TF-GAN 2.1.0's `eval` module's Frechet distance and KID, checked
+    against NumPy formulas)."""
     rs = np.random.RandomState(0)
     a1 = rs.randn(200, 8).astype(np.float32)
     a2 = (rs.randn(200, 8) * 1.3 + 0.5).astype(np.float32)
