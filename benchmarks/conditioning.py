@@ -21,7 +21,7 @@ one attribute changed) (`d_reads/hair`; 0.5: it ignores that attribute).
 A discriminator that reads an attribute the generator still does not
 draw points at the generator side.
 
-Each run is scored with `train_lib.evaluate`, which also writes its
+Each run is scored with `eval_lib.evaluate`, which also writes its
 `<run>/eval/` report. Run it alone: it uses the CPU fully.
 """
 
@@ -37,7 +37,8 @@ import numpy as np  # noqa: E402
 from keras_gans import TrainConfig  # noqa: E402
 from keras_gans import evaluators  # noqa: E402
 from keras_gans import evaluation  # noqa: E402
-from keras_gans import train_lib  # noqa: E402
+from keras_gans import eval_lib  # noqa: E402
+from keras_gans import run_dir  # noqa: E402
 from keras_gans.metrics import classification  # noqa: E402
 
 
@@ -57,7 +58,7 @@ def normalized_mutual_information(a, b):
 
 
 def infogan_figures(run, num, seed):
-    gan, config, spec = train_lib.load_gan(run)
+    gan, config, spec = run_dir.load_gan(run)
     k = gan.categorical_codes[0]
     rng = np.random.default_rng(seed)
     z = rng.standard_normal((num, config.latent_dim)).astype("float32")
@@ -85,7 +86,7 @@ def discriminator_reads_labels(run, num=1000, seed=0):
     """For each categorical attribute (or the class), the fraction of real
     images whose true labels D scores above the same labels with that
     attribute moved to another value (uniformly)."""
-    gan, config, spec = train_lib.load_gan(run)
+    gan, config, spec = run_dir.load_gan(run)
     images, labels = evaluation.real_samples(spec, num, seed=seed + 1,
                                              data_dir=config.data_dir)
     label_spec = spec.label_spec
@@ -125,7 +126,7 @@ def main():
     args = parser.parse_args()
     rows = []
     for run in args.runs:
-        config = train_lib.read_config(run)
+        config = run_dir.read_config(run)
         steps = config.epochs * config.steps_per_epoch
         scheme = f"{config.g_conditioning} / {config.d_conditioning}"
         if config.matching_aware:
@@ -138,7 +139,7 @@ def main():
             detail = ", ".join(f"{k} {v:.3f}" for k, v in figures.items())
             rows.append((run, config.model, scheme, steps, "", detail))
             continue
-        result, _ = train_lib.evaluate(TrainConfig(), output_dir=run,
+        result, _ = eval_lib.evaluate(TrainConfig(), output_dir=run,
                                        num_samples=args.samples,
                                        seed=args.seed)
         m = result["metrics"]

@@ -27,7 +27,7 @@ import tensorflow as tf  # noqa: E402
 from keras_gans import TrainConfig  # noqa: E402
 from keras_gans import config as config_lib  # noqa: E402
 from keras_gans import datasets  # noqa: E402
-from keras_gans import train_lib  # noqa: E402
+from keras_gans import builders  # noqa: E402
 from keras_gans.datasets import dump  # noqa: E402
 
 
@@ -69,7 +69,6 @@ def main():
     for label, source in sources.items():
         config = config_lib.resolve(TrainConfig(
             dataset=source["name"], data_dir=source.get("data_dir")))
-        config = train_lib.resolve_config(config)
         batch = config.batch_size * config.n_critic
         start = time.perf_counter()
         dataset, spec = datasets.load_dataset(
@@ -83,7 +82,7 @@ def main():
               f"set-up {load_s:.1f} s)", flush=True)
 
         keras.utils.set_random_seed(0)
-        gan = train_lib.build_gan(config, spec)
+        gan = builders.build_gan(config, spec)
         in_memory = tf.data.Dataset.from_tensors(
             next(iter(dataset))).repeat()
         times = {"pipeline": [], "in-memory batch": []}

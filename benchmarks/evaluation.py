@@ -35,7 +35,8 @@ import numpy as np  # noqa: E402
 from keras_gans import TrainConfig  # noqa: E402
 from keras_gans import evaluation  # noqa: E402
 from keras_gans import evaluators  # noqa: E402
-from keras_gans import train_lib  # noqa: E402
+from keras_gans import builders  # noqa: E402
+from keras_gans import config as config_lib  # noqa: E402
 from keras_gans.datasets import registry  # noqa: E402
 from keras_gans.metrics import classification  # noqa: E402
 
@@ -64,8 +65,8 @@ def accuracy():
 
 def speed():
     spec = registry.dataset_spec("faces")
-    config = train_lib.resolve_config(TrainConfig(dataset="faces"))
-    generator, _ = train_lib.build_networks(config, spec)
+    config = config_lib.resolve(TrainConfig(dataset="faces"))
+    generator, _ = builders.build_networks(config, spec)
     start = time.perf_counter()
     run = evaluation.Evaluation(spec, evaluators.load_shipped("faces"),
                                 num_samples=NUM)

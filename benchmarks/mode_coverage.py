@@ -24,6 +24,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from keras_gans import TrainConfig  # noqa: E402
+from keras_gans import sampling  # noqa: E402
 from keras_gans import train_lib  # noqa: E402
 from keras_gans.metrics import mode_coverage  # noqa: E402
 from keras_gans.models import VARIANTS  # noqa: E402
@@ -42,7 +43,7 @@ def measure(variant, dataset, args, output_dir):
     start = time.perf_counter()
     train_lib.train(config)
     seconds = time.perf_counter() - start
-    samples, _ = train_lib.sample(output_dir, NUM_SAMPLES, seed=args.seed)
+    samples, _ = sampling.sample(output_dir, NUM_SAMPLES, seed=args.seed)
     result = mode_coverage.mixture_mode_coverage(samples, dataset)
     result["seconds"] = seconds
     return result

@@ -26,7 +26,7 @@ import tensorflow as tf  # noqa: E402
 from keras_gans import TrainConfig  # noqa: E402
 from keras_gans import config as config_lib  # noqa: E402
 from keras_gans import datasets  # noqa: E402
-from keras_gans import train_lib  # noqa: E402
+from keras_gans import builders  # noqa: E402
 
 
 def build(model, jit_compile, batch_size):
@@ -36,7 +36,7 @@ def build(model, jit_compile, batch_size):
     spec = datasets.DataSpec(name="random", kind="image",
                              sample_shape=(64, 64, 3))
     keras.utils.set_random_seed(0)
-    gan = train_lib.build_gan(config, spec)
+    gan = builders.build_gan(config, spec)
     images = tf.random.uniform((batch_size * config.n_critic, 64, 64, 3),
                                -1.0, 1.0, seed=0)
     data = tf.data.Dataset.from_tensors(images).repeat()
