@@ -37,12 +37,46 @@ def test_flags_become_config():
     (["--model=sngan", "--label_smoothing=0.1"], "loss='hinge'"),
     (["--model=dcgan", "--real_label_range=0.7"], "real_label_range"),
     (["--model=gan"], "dcgan"),
+    (["--image_size=48"], "Received: --image_size=48"),
 ])
 @flagsaver.flagsaver
 def test_bad_flags_fail_at_parse_time(argv, match):
     FLAGS.unparse_flags()
     with pytest.raises(flags.Error, match=match):
         FLAGS(["run.py", *argv])
+
+
+@flagsaver.flagsaver
+def test_command_line_and_library_resolve_alike(tmp_path):
+    """One resolution: a point-data critic defaults to no batch norm on both
+    paths, so a gradient penalty on the ring is accepted by both."""
+    from keras_gans import config as config_lib
+    from keras_gans import train_lib
+
+    argv = ["--dataset=ring", "--penalty=gradient_penalty", "--epochs=1",
+            "--steps_per_epoch=1", "--batch_size=8", "--export_format=",
+            f"--output_dir={tmp_path}"]
+    config = parse(*argv)  # the flag validator resolves it
+    resolved = config_lib.resolve(config)
+    assert resolved.d_normalization == "none" and resolved.latent_dim == 2
+    gan, _ = train_lib.train(config)
+    with open(tmp_path / "config.json") as f:
+        written = config_lib.TrainConfig.from_json(f.read())
+    assert written == resolved
+
+
+@pytest.mark.parametrize("message, expected", [
+    ("image_size must be one of 32, 64. Received: image_size=48",
+     "image_size must be one of 32, 64. Received: --image_size=48"),
+    ("Received: clip_value=0.01, penalty='gradient_penalty'",
+     "Received: --clip_value=0.01, --penalty='gradient_penalty'"),
+    # Not flags: left alone.
+    ("Received: z.shape=(2, 3), label_spec=None",
+     "Received: z.shape=(2, 3), label_spec=None"),
+    ("no received part", "no received part"),
+])
+def test_errors_name_the_flags_on_the_command_line(message, expected):
+    assert config_flags.with_flag_names(message) == expected
 
 
 @pytest.mark.parametrize("preset", sorted(os.listdir(
