@@ -1,4 +1,10 @@
-"""Layers and layer stacks that feed labels into the networks."""
+"""Layers and layer stacks the networks are built from.
+
+`blocks`: initializers, activations, normalizations, spectral norm and the
+logit head every builder shares. `conditioning`: the layers that feed
+labels into the networks (exported below). Neither imports
+`keras_gans.networks`, which builds on both.
+"""
 
 from keras_gans.layers.conditioning import D_SCHEMES
 from keras_gans.layers.conditioning import EncodeLabels

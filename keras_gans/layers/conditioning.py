@@ -32,8 +32,9 @@ model, so exported generators take the labels a client has.
 
 import keras
 
+from keras_gans import validation
 from keras_gans.datasets import labels as labels_lib
-from keras_gans.networks import _common
+from keras_gans.layers import blocks
 
 G_SCHEMES = ("concat", "embedding", "dense", "cbn")
 D_SCHEMES = ("input", "first_conv", "projection", "none")
@@ -56,9 +57,7 @@ class EncodeLabels(keras.layers.Layer):
     def __init__(self, label_spec, **kwargs):
         kwargs.setdefault("dtype", "float32")
         super().__init__(**kwargs)
-        if isinstance(label_spec, dict):
-            label_spec = labels_lib.LabelSpec.from_dict(label_spec)
-        self.label_spec = label_spec
+        self.label_spec = labels_lib.as_label_spec(label_spec)
 
     def call(self, labels):
         return self.label_spec.encode(labels)
@@ -95,11 +94,9 @@ class LabelEmbedding(keras.layers.Layer):
 
     def __init__(self, label_spec, embedding_dim, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(label_spec, dict):
-            label_spec = labels_lib.LabelSpec.from_dict(label_spec)
-        _common.check_positive_int("embedding_dim", embedding_dim)
-        self.label_spec = label_spec
-        self.embedding_dim = embedding_dim
+        self.label_spec = labels_lib.as_label_spec(label_spec)
+        self.embedding_dim = validation.check_int("embedding_dim",
+                                                  embedding_dim)
         self.tables = []
 
     def build(self, input_shape):
@@ -147,13 +144,14 @@ def generator_condition(labels, label_spec, scheme, embedding_dim=5,
         embedding_dim * attributes ("embedding"), condition_units
         ("dense").
     """
-    _common.check_choice("g_conditioning", scheme, G_SCHEMES)
+    validation.check_choice("g_conditioning", scheme, G_SCHEMES)
     encoded = EncodeLabels(label_spec, name="encode_labels")(labels)
     if scheme == "embedding":
         return LabelEmbedding(label_spec, embedding_dim,
                               name="label_embedding")(encoded)
     if scheme == "dense":
-        _common.check_positive_int("condition_units", condition_units)
+        condition_units = validation.check_int("condition_units",
+                                               condition_units)
         return keras.layers.Dense(
             condition_units, name="condition_dense"
         )(encoded)
@@ -176,7 +174,7 @@ def conditional_batch_norm(x, condition, prefix):
     """
     channels = x.shape[-1]
     normalized = keras.layers.BatchNormalization(
-        momentum=_common.BN_MOMENTUM, epsilon=_common.NORM_EPSILON,
+        momentum=blocks.BN_MOMENTUM, epsilon=blocks.NORM_EPSILON,
         center=False, scale=False, synchronized=True,
         name=f"{prefix}_cbn",
     )(x)
@@ -207,8 +205,8 @@ def label_map(encoded, height, width, name, normalization="none"):
         float (batch, height, width, 1).
     """
     dense = keras.layers.Dense(height * width, name=f"{name}_dense")
-    dense = _common.maybe_spectral(dense, normalization,
-                                   f"{name}_spectral_dense")
+    dense = blocks.maybe_spectral(dense, normalization,
+                                  f"{name}_spectral_dense")
     return keras.layers.Reshape((height, width, 1), name=f"{name}_reshape")(
         dense(encoded))
 
@@ -234,7 +232,7 @@ def projection_logit(features, encoded, normalization="none"):
             name="projection_pool")(features)
     embed = keras.layers.Dense(features.shape[-1], use_bias=False,
                                name="projection_embedding")
-    embed = _common.maybe_spectral(embed, normalization,
-                                   "projection_spectral_embedding")
+    embed = blocks.maybe_spectral(embed, normalization,
+                                  "projection_spectral_embedding")
     return keras.layers.Dot(axes=1, dtype="float32", name="projection_dot")(
         [features, embed(encoded)])

@@ -9,8 +9,9 @@ format (cGAN, ACGAN) or InfoGAN's code vector. See
 
 import keras
 
+from keras_gans import validation
+from keras_gans.layers import blocks
 from keras_gans.layers import conditioning
-from keras_gans.networks import _common
 from keras_gans.networks import dcgan
 
 # Width of the hidden layer of InfoGAN's Q head (Chen et al. 2016, table 1:
@@ -71,8 +72,8 @@ def build_conditional_generator(
     >>> g([np.zeros((2, 100)), np.zeros((2, 4), "int32")]).shape
     TensorShape([2, 32, 32, 3])
     """
-    _common.check_choice("g_conditioning", scheme, conditioning.G_SCHEMES)
-    _common.check_positive_int("latent_dim", latent_dim)
+    validation.check_choice("g_conditioning", scheme, conditioning.G_SCHEMES)
+    validation.check_int("latent_dim", latent_dim)
     z = keras.Input((latent_dim,), dtype="float32", name="z")
     labels = keras.Input(label_spec.shape, dtype=label_spec.dtype,
                          name="labels")
@@ -98,8 +99,8 @@ def build_code_generator(code_dim, image_size=64, latent_dim=100,
         A `keras.Model` mapping [z (batch, latent_dim), codes (batch,
         code_dim)], both float32, to images in [-1, 1].
     """
-    _common.check_positive_int("code_dim", code_dim)
-    _common.check_positive_int("latent_dim", latent_dim)
+    validation.check_int("code_dim", code_dim)
+    validation.check_int("latent_dim", latent_dim)
     z = keras.Input((latent_dim,), dtype="float32", name="z")
     codes = keras.Input((code_dim,), dtype="float32", name="codes")
     return _generator(z, codes, codes, "concat", image_size, channels,
@@ -131,7 +132,7 @@ def build_conditional_discriminator(
         labels (batch,) + label_spec.shape] to float32 logits (batch, 1).
     """
     valid = tuple(s for s in conditioning.D_SCHEMES if s != "none")
-    _common.check_choice("d_conditioning", scheme, valid)
+    validation.check_choice("d_conditioning", scheme, valid)
     widths = dcgan._widths(image_size, base_width, None, None, grow=True)
     images = keras.Input((image_size, image_size, channels),
                          dtype="float32", name="images")
@@ -149,14 +150,15 @@ def build_conditional_discriminator(
         x, widths, activation=activation, normalization=normalization,
         first_conv_labels=encoded if scheme == "first_conv" else None,
     )
-    init = _common.initializer_factory(None, activation,
-                                       dcgan.DCGAN_INITIALIZER)
-    logits = _common.logit_head(features, normalization=normalization,
-                                kernel_initializer=init())
+    init = blocks.initializer_factory(None, activation,
+                                      dcgan.DCGAN_INITIALIZER)
+    logits = blocks.logit_head(features, normalization=normalization,
+                               kernel_initializer=init())
     if scheme == "projection":
-        logits = keras.layers.Add(dtype="float32", name="logit_plus_projection")(
-            [logits, conditioning.projection_logit(features, encoded,
-                                                   normalization)])
+        logits = keras.layers.Add(
+            dtype="float32", name="logit_plus_projection")(
+                [logits, conditioning.projection_logit(features, encoded,
+                                                       normalization)])
     return keras.Model([images, labels], logits, name=name)
 
 
@@ -192,15 +194,15 @@ def build_discriminator_with_heads(
                          dtype="float32", name="images")
     features = dcgan.dcgan_discriminator_features(
         images, widths, activation=activation, normalization=normalization)
-    init = _common.initializer_factory(None, activation,
-                                       dcgan.DCGAN_INITIALIZER)
-    logits = _common.logit_head(features, normalization=normalization,
-                                kernel_initializer=init())
+    init = blocks.initializer_factory(None, activation,
+                                      dcgan.DCGAN_INITIALIZER)
+    logits = blocks.logit_head(features, normalization=normalization,
+                               kernel_initializer=init())
     flat = keras.layers.Flatten(name="head_flatten")(features)
     if q_hidden_units:
-        dense = _common.maybe_spectral(
+        dense = blocks.maybe_spectral(
             keras.layers.Dense(q_hidden_units,
-                               use_bias=_common.uses_bias(normalization),
+                               use_bias=blocks.uses_bias(normalization),
                                name="q_dense"),
             normalization, "q_spectral_dense")
         # Batch norm would mix the real and fake batches' statistics into
@@ -208,12 +210,12 @@ def build_discriminator_with_heads(
         # per-example norm to use, and batch norm falls back to none.
         norm = "none" if normalization in ("batch", "spectral") else (
             normalization)
-        flat = _common.norm_act(dense(flat), norm, activation, "q")
+        flat = blocks.norm_act(dense(flat), norm, activation, "q")
     outputs = []
     for head_name, width in heads:
         dense = keras.layers.Dense(width, dtype="float32",
                                    name=f"{head_name}_head")
-        outputs.append(_common.maybe_spectral(
+        outputs.append(blocks.maybe_spectral(
             dense, normalization, f"{head_name}_spectral_head",
             dtype="float32")(flat))
     aux = outputs[0] if len(outputs) == 1 else keras.layers.Concatenate(

@@ -6,7 +6,7 @@ discriminator mirrors it with stride-2 convolutions down to 4x4, doubling
 the width, then one linear logit. Images are channels-last in [-1, 1].
 
 The bodies are built as functions of a tensor (`dcgan_generator_body`,
-`dcgan_discriminator_features`; the logit head is `_common.logit_head`) so
+`dcgan_discriminator_features`; the logit head is `blocks.logit_head`) so
 that conditional models can concatenate labels to the latent vector or to a
 feature map and reuse them.
 
@@ -18,10 +18,10 @@ import math
 
 import keras
 
+from keras_gans import validation
+from keras_gans.layers import blocks
 from keras_gans.layers import conditioning
-from keras_gans.networks import _common
 
-IMAGE_SIZES = (16, 32, 64, 128)
 STARTS = ("dense", "conv_transpose")
 START_SIZE = 4
 
@@ -35,16 +35,12 @@ DCGAN_INITIALIZER = {
 
 def _num_blocks(image_size, num_blocks):
     """Checks image_size and num_blocks; returns log2(image_size / 4)."""
-    if isinstance(image_size, bool) or image_size not in IMAGE_SIZES:
-        sizes = ", ".join(str(s) for s in IMAGE_SIZES)
-        raise ValueError(
-            f"`image_size` must be one of {sizes}. "
-            f"Received: image_size={image_size!r}"
-        )
+    image_size = validation.check_image_size(image_size)
     expected = int(math.log2(image_size // START_SIZE))
-    if num_blocks is not None and num_blocks != expected:
+    if num_blocks is not None and (not validation.is_int(num_blocks)
+                                   or num_blocks != expected):
         raise ValueError(
-            f"`num_blocks` must be log2(image_size / {START_SIZE}) = "
+            f"num_blocks must be log2(image_size / {START_SIZE}) = "
             f"{expected} for image_size={image_size}: every block doubles "
             f"(or halves) the resolution from a {START_SIZE}x{START_SIZE} "
             f"map. Leave it None. Received: num_blocks={num_blocks!r}"
@@ -71,16 +67,16 @@ def _widths(image_size, base_width, num_blocks, filters, grow):
         filters = list(filters)
         if len(filters) != n:
             raise ValueError(
-                f"`filters` must list {n} widths for image_size="
+                f"filters must list {n} widths for image_size="
                 f"{image_size} (one per resolution from "
                 f"{START_SIZE}x{START_SIZE} up to {image_size // 2}x"
                 f"{image_size // 2}; the image channels are not included). "
                 f"Received: filters={filters!r}"
             )
         for width in filters:
-            _common.check_positive_int("filters", width)
+            validation.check_int("filters", width)
         return filters
-    _common.check_positive_int("base_width", base_width)
+    validation.check_int("base_width", base_width)
     widths = [base_width * 2**i for i in range(n)]
     return widths if grow else widths[::-1]
 
@@ -111,16 +107,16 @@ def dcgan_generator_body(
     Returns:
         A float32 tensor of shape (batch, side, side, channels) in [-1, 1].
     """
-    _common.check_choice("start", start, STARTS)
-    _common.check_choice("activation", activation, _common.ACTIVATIONS)
-    _common.check_choice(
-        "normalization", normalization, _common.GENERATOR_NORMALIZATIONS
+    validation.check_choice("start", start, STARTS)
+    validation.check_choice("activation", activation, blocks.ACTIVATIONS)
+    validation.check_choice(
+        "normalization", normalization, blocks.GENERATOR_NORMALIZATIONS
     )
-    _common.check_positive_int("kernel_size", kernel_size)
-    init = _common.initializer_factory(
+    validation.check_int("kernel_size", kernel_size)
+    init = blocks.initializer_factory(
         kernel_initializer, activation, DCGAN_INITIALIZER
     )
-    use_bias = _common.uses_bias(normalization)
+    use_bias = blocks.uses_bias(normalization)
     if condition is not None and normalization != "batch":
         raise ValueError(
             "Conditional batch norm replaces the generator's batch norm: "
@@ -130,10 +126,10 @@ def dcgan_generator_body(
 
     def norm_act(x, prefix):
         if condition is None:
-            return _common.norm_act(x, normalization, activation, prefix)
+            return blocks.norm_act(x, normalization, activation, prefix)
         x = conditioning.conditional_batch_norm(x, condition, prefix)
-        return _common.activation_layer(activation,
-                                        f"{prefix}_{activation}")(x)
+        return blocks.activation_layer(activation,
+                                       f"{prefix}_{activation}")(x)
 
     if start == "dense":
         x = keras.layers.Dense(
@@ -246,8 +242,8 @@ def build_dcgan_generator(
         Radford et al. 2015, arXiv:1511.06434.
     """
     widths = _widths(image_size, base_width, num_blocks, filters, grow=False)
-    _common.check_positive_int("latent_dim", latent_dim)
-    _common.check_positive_int("channels", channels)
+    validation.check_int("latent_dim", latent_dim)
+    validation.check_int("channels", channels)
     z = keras.Input((latent_dim,), dtype="float32", name="z")
     images = dcgan_generator_body(
         z,
@@ -285,12 +281,12 @@ def dcgan_discriminator_features(
     Returns:
         A tensor of shape (batch, side / 2**len(widths), same, widths[-1]).
     """
-    _common.check_choice("activation", activation, _common.ACTIVATIONS)
-    _common.check_choice(
-        "normalization", normalization, _common.DISCRIMINATOR_NORMALIZATIONS
+    validation.check_choice("activation", activation, blocks.ACTIVATIONS)
+    validation.check_choice(
+        "normalization", normalization, blocks.DISCRIMINATOR_NORMALIZATIONS
     )
-    _common.check_positive_int("kernel_size", kernel_size)
-    init = _common.initializer_factory(
+    validation.check_int("kernel_size", kernel_size)
+    init = blocks.initializer_factory(
         kernel_initializer, activation, DCGAN_INITIALIZER
     )
     x = images
@@ -303,16 +299,16 @@ def dcgan_discriminator_features(
             kernel_size,
             strides=2,
             padding="same",
-            use_bias=_common.uses_bias(norm),
+            use_bias=blocks.uses_bias(norm),
             kernel_initializer=init(),
             data_format="channels_last",
             name=f"{prefix}_conv",
         )
-        conv = _common.maybe_spectral(
+        conv = blocks.maybe_spectral(
             conv, normalization, f"{prefix}_spectral_conv"
         )
         x = conv(x)
-        x = _common.norm_act(x, norm, activation, prefix)
+        x = blocks.norm_act(x, norm, activation, prefix)
         if i == 0 and first_conv_labels is not None:
             side = x.shape[1]
             x = keras.layers.Concatenate(name="first_conv_with_labels")([
@@ -377,7 +373,7 @@ def build_dcgan_discriminator(
         Miyato et al. 2018 (spectral normalization), arXiv:1802.05957.
     """
     widths = _widths(image_size, base_width, num_blocks, filters, grow=True)
-    _common.check_positive_int("channels", channels)
+    validation.check_int("channels", channels)
     images = keras.Input(
         (image_size, image_size, channels), dtype="float32", name="images"
     )
@@ -389,10 +385,10 @@ def build_dcgan_discriminator(
         kernel_size=kernel_size,
         kernel_initializer=kernel_initializer,
     )
-    init = _common.initializer_factory(
+    init = blocks.initializer_factory(
         kernel_initializer, activation, DCGAN_INITIALIZER
     )
-    logits = _common.logit_head(
+    logits = blocks.logit_head(
         features, normalization=normalization, kernel_initializer=init()
     )
     return keras.Model(images, logits, name=name)

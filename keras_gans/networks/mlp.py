@@ -15,7 +15,8 @@ Srivastava et al. 2017, "VEEGAN", arXiv:1705.07761.
 
 import keras
 
-from keras_gans.networks import _common
+from keras_gans import validation
+from keras_gans.layers import blocks
 
 MLP_INITIALIZER = "glorot_uniform"
 
@@ -27,11 +28,11 @@ def _check_hidden_units(hidden_units):
         units = None
     if units is None:
         raise ValueError(
-            "`hidden_units` must be a sequence of positive integers. "
+            "hidden_units must be a sequence of positive integers. "
             f"Received: hidden_units={hidden_units!r}"
         )
     for n in units:
-        _common.check_positive_int("hidden_units", n)
+        validation.check_int("hidden_units", n)
     return units
 
 
@@ -57,25 +58,25 @@ def mlp_body(
         A tensor of shape (batch, hidden_units[-1]), or `x` itself when
         there are no hidden layers.
     """
-    _common.check_choice("activation", activation, _common.ACTIVATIONS)
-    _common.check_choice(
-        "normalization", normalization, _common.DISCRIMINATOR_NORMALIZATIONS
+    validation.check_choice("activation", activation, blocks.ACTIVATIONS)
+    validation.check_choice(
+        "normalization", normalization, blocks.DISCRIMINATOR_NORMALIZATIONS
     )
-    init = _common.initializer_factory(
+    init = blocks.initializer_factory(
         kernel_initializer, activation, MLP_INITIALIZER
     )
     for i, units in enumerate(_check_hidden_units(hidden_units)):
         prefix = f"hidden{i}"
         dense = keras.layers.Dense(
             units,
-            use_bias=_common.uses_bias(normalization),
+            use_bias=blocks.uses_bias(normalization),
             kernel_initializer=init(),
             name=f"{prefix}_dense",
         )
-        dense = _common.maybe_spectral(
+        dense = blocks.maybe_spectral(
             dense, normalization, f"{prefix}_spectral_dense"
         )
-        x = _common.norm_act(dense(x), normalization, activation, prefix)
+        x = blocks.norm_act(dense(x), normalization, activation, prefix)
     return x
 
 
@@ -114,15 +115,15 @@ def build_mlp_generator(
     Reference:
         Lin et al. 2018 (PacGAN), arXiv:1712.04086.
     """
-    _common.check_positive_int("latent_dim", latent_dim)
-    _common.check_positive_int("output_dim", output_dim)
-    _common.check_choice(
-        "normalization", normalization, _common.GENERATOR_NORMALIZATIONS
+    validation.check_int("latent_dim", latent_dim)
+    validation.check_int("output_dim", output_dim)
+    validation.check_choice(
+        "normalization", normalization, blocks.GENERATOR_NORMALIZATIONS
     )
     z = keras.Input((latent_dim,), dtype="float32", name="z")
     x = mlp_body(z, hidden_units, activation, normalization,
                  kernel_initializer)
-    init = _common.initializer_factory(
+    init = blocks.initializer_factory(
         kernel_initializer, activation, MLP_INITIALIZER
     )
     samples = keras.layers.Dense(
@@ -161,14 +162,14 @@ def build_mlp_discriminator(
         Lin et al. 2018 (PacGAN), arXiv:1712.04086.
         Miyato et al. 2018 (spectral normalization), arXiv:1802.05957.
     """
-    _common.check_positive_int("input_dim", input_dim)
+    validation.check_int("input_dim", input_dim)
     samples = keras.Input((input_dim,), dtype="float32", name="samples")
     x = mlp_body(samples, hidden_units, activation, normalization,
                  kernel_initializer)
-    init = _common.initializer_factory(
+    init = blocks.initializer_factory(
         kernel_initializer, activation, MLP_INITIALIZER
     )
-    logits = _common.logit_head(
+    logits = blocks.logit_head(
         x, normalization=normalization, kernel_initializer=init()
     )
     return keras.Model(samples, logits, name=name)

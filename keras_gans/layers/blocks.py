@@ -1,4 +1,11 @@
-"""Building blocks shared by the network builders (private).
+"""The building blocks the networks are made of.
+
+Kernel initializers, activation and normalization layers, spectral
+normalization, the normalization-then-activation pair and the one-logit
+head. The builders of `keras_gans.networks` and the label-conditioning
+layers of `keras_gans.layers.conditioning` both use them, so they live
+here, below both: a choice such as "spectral" or "batch" means the same
+layers (types, names and hyper-parameters) in every network.
 
 Every builder names its choices (activation, normalization, ...) with short
 strings; the tuples below are the valid names, so flag enums can be built
@@ -7,7 +14,7 @@ from them. Layers are created fresh on every call, one per use.
 
 import keras
 
-from keras_gans.validation import check_choice  # noqa: F401 (re-export)
+from keras_gans import validation
 
 ACTIVATIONS = ("leaky_relu", "relu", "selu")
 GENERATOR_NORMALIZATIONS = ("batch", "layer", "none")
@@ -20,14 +27,6 @@ LEAKY_RELU_SLOPE = 0.2
 # that inference uses lag far behind a fast-moving generator.
 BN_MOMENTUM = 0.9
 NORM_EPSILON = 1e-5
-
-
-def check_positive_int(name, value):
-    """Raises a ValueError unless `value` is a positive (non-bool) int."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(
-            f"`{name}` must be a positive integer. Received: {name}={value!r}"
-        )
 
 
 def initializer_factory(kernel_initializer, activation, default):
@@ -58,7 +57,7 @@ def initializer_factory(kernel_initializer, activation, default):
 
 def activation_layer(activation, name):
     """A new activation layer for one of `ACTIVATIONS`."""
-    check_choice("activation", activation, ACTIVATIONS)
+    validation.check_choice("activation", activation, ACTIVATIONS)
     if activation == "relu":
         return keras.layers.ReLU(name=name)
     if activation == "leaky_relu":
