@@ -35,14 +35,19 @@ def test_run_length_flags_override_dataset_defaults():
 
 
 @pytest.mark.parametrize("overrides, match", [
-    (dict(dataset="ring", data_dir="/data"), "--data_dir does not apply"),
-    (dict(dataset="grid", image_size=64), "--image_size does not apply"),
-    (dict(dataset="folder"), "--dataset=folder reads images from "
-     "--data_dir"),
-    (dict(dataset="faces", image_size=48), "must be one of 32, 64, 128. "
-     "Received: image_size=48"),
-    (dict(dataset="faces", data_dir="/d", image_size=256), "16, 32, 64, "
-     "128"),
+    (dict(dataset="ring", data_dir="/data"), "^dataset 'ring' is a "
+     "generated 2-D mixture: data_dir does not apply. Received: "
+     "data_dir='/data'$"),
+    (dict(dataset="grid", image_size=64), "^dataset 'grid' is a generated "
+     "2-D mixture: image_size does not apply. Received: image_size=64$"),
+    (dict(dataset="folder"), r"^dataset 'folder' reads images from "
+     r"data_dir \(class sub-folders become labels\): set it\. Received: "
+     "data_dir=None$"),
+    (dict(dataset="faces", image_size=48), r"^image_size of dataset "
+     r"'faces' must be one of 32, 64, 128\. Received: image_size=48$"),
+    (dict(dataset="faces", data_dir="/d", image_size=256), r"^image_size "
+     r"of dataset 'faces' must be one of 16, 32, 64, 128\. Received: "
+     "image_size=256$"),
     (dict(dataset="imagenet"), "Valid names: 'ring'"),
 ])
 def test_options_that_do_not_apply_fail_at_start_up(overrides, match):
@@ -115,13 +120,19 @@ def test_dump_reads_back_as_a_tagged_folder(tmp_path, name, module, count):
 
 def test_dump_refuses_to_overwrite_and_points(tmp_path):
     (tmp_path / "old.txt").write_text("keep me")
-    with pytest.raises(ValueError, match="is not empty"):
+    with pytest.raises(ValueError, match=f"^output_dir {tmp_path} is "
+                       "not empty"):
         dump.dump_dataset("faces", 3, str(tmp_path), verbose=0)
     assert (tmp_path / "old.txt").read_text() == "keep me"
-    with pytest.raises(ValueError, match="2-D points"):
+    with pytest.raises(ValueError, match="^dump_dataset writes images; "
+                       "dataset 'ring' is 2-D points"):
         dump.dump_dataset("ring", 3, str(tmp_path / "ring"), verbose=0)
-    with pytest.raises(ValueError, match="num_images"):
-        dump.dump_dataset("faces", 0, str(tmp_path / "none"), verbose=0)
+    for bad in (0, 2.0, True):
+        with pytest.raises(ValueError, match=(
+                "^num_images must be a positive integer. Received: "
+                f"num_images={bad!r}$")):
+            dump.dump_dataset("faces", bad, str(tmp_path / "none"),
+                              verbose=0)
 
 
 def test_faces_run_trains_samples_and_keeps_its_data_spec(tmp_path):

@@ -148,7 +148,8 @@ def test_unknown_tag_names_line_and_known_tags(tmp_path):
     _write(tmp_path / "4.png", _random_images(1)[0])
     pattern = (r"tags\.csv, line 5: Unknown tag 'green hair'.*Known tags: "
                r"'blue hair', 'red hair', 'aqua hair', 'green eyes', "
-               r"'red eyes', 'glasses'.*--ignore_unknown_tags.*"
+               r"'red eyes', 'glasses'\. Fix the line, or pass "
+               r"ignore_unknown_tags=True to skip lines with unknown tags\. "
                r"Received: line='4,green hair red eyes'")
     with pytest.raises(ValueError, match=pattern):
         folders.tagged_folder_spec(tmp_path, FACE_SPEC, image_size=16)
@@ -328,7 +329,8 @@ def test_missing_data_dir(tmp_path):
         lambda: folders.class_folder_spec(missing),
     ):
         with pytest.raises(FileNotFoundError,
-                           match=f"--data_dir {missing} does not exist"):
+                           match=f"^data_dir {missing} does not exist: "
+                                 "expected a folder of images"):
             call()
 
 
@@ -344,8 +346,29 @@ def test_empty_folder(tmp_path):
 
 
 def test_bad_image_size(tmp_path):
-    with pytest.raises(ValueError, match="Received: image_size=100"):
+    pattern = (r"^image_size must be one of 16, 32, 64, 128\. "
+               r"Received: image_size=100$")
+    with pytest.raises(ValueError, match=pattern):
         folders.class_folder_spec(tmp_path, image_size=100)
+    with pytest.raises(ValueError, match=r"Received: image_size=64\.0$"):
+        folders.class_folder_spec(tmp_path, image_size=64.0)
+
+
+def test_bad_counts_and_channels(tmp_path):
+    _write(tmp_path / "0.png", _random_images(1)[0])
+    with pytest.raises(ValueError, match="^batch_size must be a positive "
+                       "integer. Received: batch_size=2.0$"):
+        folders.load_class_folder(tmp_path, 2.0, image_size=16)
+    with pytest.raises(ValueError, match="^start_batch must be a "
+                       "non-negative integer. Received: start_batch=-1$"):
+        folders.load_class_folder(tmp_path, 2, image_size=16,
+                                  start_batch=-1)
+    for channels in (2, True, 3.0):
+        with pytest.raises(ValueError, match=(
+                r"^channels must be 1 \(grayscale\) or 3 \(RGB\)\. "
+                f"Received: channels={channels!r}$")):
+            folders.class_folder_spec(tmp_path, image_size=16,
+                                      channels=channels)
 
 
 # The stream.

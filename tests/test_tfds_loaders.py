@@ -162,9 +162,16 @@ def test_image_size_override(mock_tfds):
 
 @pytest.mark.parametrize("call, pattern", [
     (lambda: tfds_loaders.tfds_spec("mnist", image_size=48),
-     "Received: image_size=48"),
+     r"^image_size must be one of 16, 32, 64, 128\. Received: "
+     "image_size=48$"),
     (lambda: tfds_loaders.tfds_spec("svhn"), "Received: dataset='svhn'"),
-    (lambda: tfds_loaders.load_tfds("mnist", 0), "Received: batch_size=0"),
+    (lambda: tfds_loaders.load_tfds("mnist", 0),
+     "^batch_size must be a positive integer. Received: batch_size=0$"),
+    (lambda: tfds_loaders.load_tfds("mnist", 4.0),
+     "^batch_size must be a positive integer. Received: batch_size=4.0$"),
+    (lambda: tfds_loaders.load_tfds("mnist", 4, start_batch=-1),
+     "^start_batch must be a non-negative integer. Received: "
+     "start_batch=-1$"),
 ])
 def test_bad_arguments(call, pattern):
     with pytest.raises(ValueError, match=pattern):
@@ -176,11 +183,11 @@ def test_data_not_prepared(name, tmp_path):
     with pytest.raises(FileNotFoundError) as info:
         tfds_loaders.load_tfds(name, 4, data_dir=str(tmp_path))
     message = str(info.value)
-    assert f"--dataset={name} in {tmp_path}" in message
+    assert f"for dataset {name!r} in {tmp_path}" in message
     assert (f"tfds.builder('{name}', data_dir='DIR')"
             ".download_and_prepare()") in message
     assert f"tfds build {name} --data_dir=DIR" in message
-    assert "pass --data_dir=DIR" in message
+    assert "pass data_dir=DIR" in message
     assert ("Google Drive" in message) == (name == "celeb_a")
     assert message.endswith(f"Received: data_dir={str(tmp_path)!r}")
     assert os.listdir(tmp_path) == []  # Nothing written, nothing fetched.

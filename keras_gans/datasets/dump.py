@@ -23,11 +23,13 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_gans import validation
 from keras_gans import visualize
 from keras_gans.datasets import folders
 from keras_gans.datasets import registry
+from keras_gans.datasets import tags_csv
 
-TAGS_FILE = folders.TAGS_FILE
+TAGS_FILE = tags_csv.TAGS_FILE
 IMAGES_DIR = folders.IMAGES_SUBDIR
 PREVIEW_FILE = "preview.png"
 _BATCH = 64
@@ -54,19 +56,15 @@ def dump_dataset(name, num_images, output_dir, seed=0, data_dir=None,
         ValueError: point data, num_images < 1, or a non-empty output_dir
             (nothing is overwritten).
     """
-    if not isinstance(num_images, int) or num_images < 1:
-        raise ValueError(
-            f"--num_images must be a positive integer. Received: "
-            f"num_images={num_images!r}"
-        )
+    num_images = validation.check_int("num_images", num_images)
     if registry.dataset_defaults(name).kind != "image":
         raise ValueError(
-            f"--mode=dump_dataset writes images; --dataset={name} is 2-D "
+            f"dump_dataset writes images; dataset {name!r} is 2-D "
             f"points. Received: dataset={name!r}"
         )
     if os.path.isdir(output_dir) and os.listdir(output_dir):
         raise ValueError(
-            f"--output_dir {output_dir} is not empty, and dump_dataset "
+            f"output_dir {output_dir} is not empty, and dump_dataset "
             "overwrites nothing: choose a new or empty directory. "
             f"Received: output_dir={output_dir!r}"
         )

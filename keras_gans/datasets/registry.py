@@ -74,7 +74,6 @@ _DEFAULTS = {
 }
 DATASET_NAMES = tuple(_DEFAULTS)
 PROCEDURAL = {"faces": faces, "shapes": shapes}
-IMAGE_SIZES = folders.IMAGE_SIZES
 
 
 def dataset_defaults(name):
@@ -96,29 +95,26 @@ def check_options(name, data_dir, image_size):
     """
     defaults = dataset_defaults(name)
     if defaults.kind == "points":
-        for flag, value in (("data_dir", data_dir),
-                            ("image_size", image_size)):
+        for arg, value in (("data_dir", data_dir),
+                           ("image_size", image_size)):
             if value is not None:
                 raise ValueError(
-                    f"--dataset={name} is a generated 2-D mixture: "
-                    f"--{flag} does not apply. Received: {flag}={value!r}"
+                    f"dataset {name!r} is a generated 2-D mixture: "
+                    f"{arg} does not apply. Received: {arg}={value!r}"
                 )
         return None
     if name == "folder" and data_dir is None:
         raise ValueError(
-            "--dataset=folder reads images from --data_dir (class "
+            "dataset 'folder' reads images from data_dir (class "
             "sub-folders become labels): set it. Received: data_dir=None"
         )
     image_size = image_size or defaults.image_size
-    valid = (PROCEDURAL[name].IMAGE_SIZES
-             if name in PROCEDURAL and data_dir is None else IMAGE_SIZES)
-    if image_size not in valid:
-        raise ValueError(
-            f"--image_size for --dataset={name} must be one of "
-            f"{', '.join(map(str, valid))}. Received: "
-            f"image_size={image_size}"
-        )
-    return image_size
+    # The procedural sets draw at their own sizes; the other loaders resize
+    # to any side the networks build.
+    valid = (PROCEDURAL[name].IMAGE_SIZES if name in PROCEDURAL
+             and data_dir is None else validation.IMAGE_SIZES)
+    return validation.check_image_size(image_size, valid=valid,
+                                       what=f"dataset {name!r}")
 
 
 def dataset_spec(name, data_dir=None, image_size=None,

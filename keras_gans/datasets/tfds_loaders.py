@@ -27,7 +27,6 @@ import tensorflow as tf
 import tensorflow_datasets as tfds
 
 from keras_gans import validation
-from keras_gans.datasets import folders
 from keras_gans.datasets import labels as labels_lib
 from keras_gans.datasets.spec import DataSpec
 
@@ -59,8 +58,7 @@ def _check_name(name):
 def _image_size(name, image_size):
     if image_size is None:
         return DEFAULT_IMAGE_SIZES[name]
-    folders.check_image_size(image_size)
-    return image_size
+    return validation.check_image_size(image_size)
 
 
 def _label_spec(name, info):
@@ -82,7 +80,7 @@ def tfds_spec(name, image_size=None):
     Args:
         name: one of `TFDS_NAMES`.
         image_size: the image side (default `DEFAULT_IMAGE_SIZES[name]`);
-            one of `folders.IMAGE_SIZES`.
+            one of `validation.IMAGE_SIZES`.
 
     Raises:
         ValueError: an unknown name or a bad image size.
@@ -100,14 +98,14 @@ def tfds_spec(name, image_size=None):
 
 def _not_prepared(name, builder, data_dir):
     message = (
-        f"No prepared tensorflow-datasets data for --dataset={name} in "
+        f"No prepared tensorflow-datasets data for dataset {name!r} in "
         f"{builder.data_dir}, and keras_gans never downloads. On a "
         f"machine with internet, run once:\n"
         f"  python -c \"import tensorflow_datasets as tfds; "
         f"tfds.builder('{name}', data_dir='DIR').download_and_prepare()\"\n"
         f"(or `tfds build {name} --data_dir=DIR`, whose command line needs "
         f"`pip install apache-beam` in tensorflow-datasets 4.9), then copy "
-        f"DIR here and pass --data_dir=DIR."
+        f"DIR here and pass data_dir=DIR."
     )
     if name == "celeb_a":
         message += (
@@ -206,12 +204,8 @@ def load_tfds(name, batch_size, seed=0, image_size=None, start_batch=0,
     """
     spec = tfds_spec(name, image_size)
     image_size = spec.sample_shape[0]
-    for arg, value, low in (("batch_size", batch_size, 1),
-                            ("start_batch", start_batch, 0)):
-        if int(value) != value or value < low:
-            raise ValueError(
-                f"`{arg}` must be an int >= {low}. Received: {arg}={value}"
-            )
+    batch_size = validation.check_int("batch_size", batch_size)
+    start_batch = validation.check_int("start_batch", start_batch, minimum=0)
     builder = tfds.builder(name, data_dir=data_dir)
     try:
         # SkipDecoding: the windows and the skip hold the encoded bytes;
@@ -234,14 +228,14 @@ def load_tfds(name, batch_size, seed=0, image_size=None, start_batch=0,
     count = int(dataset.cardinality())
     if count == 0:
         raise ValueError(
-            f"The train split of --dataset={name} in {builder.data_dir} is "
+            f"The train split of dataset {name!r} in {builder.data_dir} is "
             f"empty. Received: data_dir={data_dir!r}"
         )
     log.info(
         "--dataset=%s: tensorflow-datasets %s from %s, %dx%d.", name,
         builder.info.version, builder.data_dir, image_size, image_size,
     )
-    start = int(start_batch) * int(batch_size)
+    start = start_batch * batch_size
     # tfds gives the cardinality; were it unknown, start at epoch 0.
     first_epoch, skip = divmod(start, count) if count > 0 else (0, start)
     dataset = _shuffled_epochs(dataset, seed, first_epoch).skip(skip)
@@ -249,5 +243,5 @@ def load_tfds(name, batch_size, seed=0, image_size=None, start_batch=0,
         _preprocess(name, builder.info, image_size, spec.label_spec),
         num_parallel_calls=tf.data.AUTOTUNE, deterministic=True,
     )
-    dataset = dataset.batch(int(batch_size), drop_remainder=True)
+    dataset = dataset.batch(batch_size, drop_remainder=True)
     return dataset.prefetch(tf.data.AUTOTUNE), spec
