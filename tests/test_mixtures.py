@@ -88,7 +88,11 @@ def test_unknown_name(call):
 
 
 def test_bad_sizes():
-    with pytest.raises(ValueError, match="Received: num_samples=-1"):
+    with pytest.raises(ValueError, match="^num_samples must be a "
+                       "non-negative integer. Received: num_samples=-1$"):
         mixtures.sample_mixture("ring", -1, seed=0)
-    with pytest.raises(ValueError, match="Received: batch_size=0"):
+    with pytest.raises(ValueError, match="Received: num_samples=2.0$"):
+        mixtures.sample_mixture("ring", 2.0, seed=0)
+    with pytest.raises(ValueError, match="^batch_size must be a positive "
+                       "integer. Received: batch_size=0$"):
         mixtures.mixture_dataset("ring", 0, seed=0)

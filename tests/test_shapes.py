@@ -232,7 +232,8 @@ def test_labels_drive_shapes():
 
 @pytest.mark.parametrize("size", [48, 0, "64", True, None, 64.5])
 def test_bad_image_size(size):
-    match = r"32, 64, 128\. Received: image_size="
+    match = (r"^image_size of the procedural shapes must be one of 32, "
+             rf"64, 128\. Received: image_size={size!r}$")
     with pytest.raises(ValueError, match=match):
         shapes.render_chunk(0, 0, image_size=size)
     with pytest.raises(ValueError, match=match):
@@ -242,9 +243,11 @@ def test_bad_image_size(size):
 
 
 def test_bad_counts():
-    with pytest.raises(ValueError, match="Received: batch_size=0"):
+    with pytest.raises(ValueError, match="^batch_size must be a positive "
+                       "integer. Received: batch_size=0$"):
         shapes.shapes_dataset(0)
-    with pytest.raises(ValueError, match="Received: start_image=-1"):
+    with pytest.raises(ValueError, match="^start_image must be a "
+                       "non-negative integer. Received: start_image=-1$"):
         shapes.sample_shapes(4, start_image=-1)
     images, labels = shapes.sample_shapes(0)
     assert images.shape == (0, 64, 64, 3) and labels.shape == (0, 24)

@@ -103,14 +103,10 @@ def sample_mixture(name, num_samples, seed=0):
         ValueError: If `name` is unknown or `num_samples` is negative.
     """
     modes = mixture_modes(name)
-    if int(num_samples) != num_samples or num_samples < 0:
-        raise ValueError(
-            "`num_samples` must be a non-negative int. "
-            f"Received: num_samples={num_samples}"
-        )
+    num_samples = validation.check_int("num_samples", num_samples, minimum=0)
     rng = np.random.default_rng(seed)
-    index = rng.integers(len(modes), size=int(num_samples))
-    noise = rng.normal(size=(int(num_samples), 2)) * mixture_std(name)
+    index = rng.integers(len(modes), size=num_samples)
+    noise = rng.normal(size=(num_samples, 2)) * mixture_std(name)
     return (modes[index] + noise).astype("float32")
 
 
@@ -135,12 +131,7 @@ def mixture_dataset(name, batch_size, seed=0):
     """
     modes = tf.constant(mixture_modes(name))
     std = mixture_std(name)
-    if int(batch_size) != batch_size or batch_size < 1:
-        raise ValueError(
-            "`batch_size` must be a positive int. "
-            f"Received: batch_size={batch_size}"
-        )
-    batch_size = int(batch_size)
+    batch_size = validation.check_int("batch_size", batch_size)
     num_modes = int(modes.shape[0])
     seed = tf.constant(int(seed), dtype="int64")
 

@@ -11,29 +11,14 @@ renders chunks in parallel (graph ops, no Python, no GIL).
 import numpy as np
 import tensorflow as tf
 
-# Sides the procedural renderers draw at (their geometry scales with it).
+# Sides the procedural renderers draw at (their geometry scales with it): a
+# subset of `validation.IMAGE_SIZES`, the sides the networks build.
 IMAGE_SIZES = (32, 64, 128)
 # Images rendered per call of a chunk renderer. Fixed: changing it changes
 # which random numbers each image gets.
 CHUNK_SIZE = 64
 # Dataset.range needs an end; this one is never reached.
 _NUM_CHUNKS = 2 ** 50
-
-
-def check_image_size(image_size, name):
-    """Returns `image_size` as an int, or raises ValueError.
-
-    Args:
-        image_size: the requested side; one of `IMAGE_SIZES`.
-        name: the dataset's name, for the message.
-    """
-    if isinstance(image_size, bool) or image_size not in IMAGE_SIZES:
-        raise ValueError(
-            f"`image_size` of the procedural {name} must be one of "
-            f"{', '.join(map(str, IMAGE_SIZES))}. "
-            f"Received: image_size={image_size!r}"
-        )
-    return int(image_size)
 
 
 def procedural_dataset(render_chunk, batch_size, seed=0, start_image=0):

@@ -15,8 +15,9 @@ held out: no training scene has exactly one of their label sets, so a
 generator that draws them has composed objects it never saw together.
 
 Images are rendered on the fly by TensorFlow ops from `(seed, image index)`
-(see `keras_gans.datasets.procedural`): no files, the same images at any
-batch size, in [-1, 1].
+(see `keras_gans.datasets.procedural`; the layout, outlines and background
+are drawn by `keras_gans.datasets.shape_drawing`): no files, the same
+images at any batch size, in [-1, 1].
 
 Example:
 
@@ -35,7 +36,6 @@ Reference:
 """
 
 import functools
-import numbers
 
 import numpy as np
 import tensorflow as tf
@@ -43,6 +43,7 @@ import tensorflow as tf
 from keras_gans import validation
 from keras_gans.datasets import labels
 from keras_gans.datasets import procedural
+from keras_gans.datasets import shape_drawing
 
 COLORS = ("gray", "red", "blue", "green", "brown", "purple", "cyan", "yellow")
 SHAPES = ("square", "circle", "triangle")
@@ -143,36 +144,20 @@ _CONDITION_NAMES = {
     ),
 }
 
-# Geometry, as fractions of the image size. Objects sit in distinct cells of
-# a 2x2 layout whose split lines move per image within `_SPLIT_RANGE`, and
-# never leave their cell: the smallest cell (0.4 - 1 / 32 of the image)
-# holds the largest object (2 * 0.16).
-_MARGIN = 1.0 / 32.0
-_SPLIT_RANGE = (0.4, 0.6)
-_HALF_SIZE_RANGE = (0.1, 0.16)  # 13 to 20 pixels wide at 64x64.
 # Candidate label sets drawn per image; the first one that is not held out
 # is used. 6.5% of 2-label and 2.3% of 3-label sets are held out, so all 4
 # are held out about once in 150,000 images; those scenes keep one object.
 _NUM_CANDIDATES = 4
-# Looks: background lightness and texture, object shading and outline.
-_BACKGROUND_RANGE = (0.80, 0.90)
-_BACKGROUND_TINT = 0.025
-_BACKGROUND_GRADIENT = 0.04  # Per axis, across the image.
-_BACKGROUND_NOISE = 0.025
-_BACKGROUND_NOISE_CELLS = 8
+# Looks: object colour jitter, shading and outline.
 _COLOR_JITTER = 0.04
 _SHADING = 0.08  # Top of an object this much lighter, bottom darker.
 _OUTLINE_DARKEN = 0.2
 
 
-def _check_int(name, value, minimum):
-    if (isinstance(value, bool) or not isinstance(value, numbers.Integral)
-            or value < minimum):
-        kind = "positive" if minimum == 1 else "non-negative"
-        raise ValueError(
-            f"`{name}` must be a {kind} int. Received: {name}={value!r}"
-        )
-    return int(value)
+def _check_image_size(image_size):
+    """`image_size` as an int; raises ValueError unless in `IMAGE_SIZES`."""
+    return validation.check_image_size(
+        image_size, valid=IMAGE_SIZES, what="the procedural shapes")
 
 
 def condition_set(name):
@@ -260,104 +245,6 @@ def _draw_labels(key, num_images):
     return indices, active
 
 
-def _draw_layout(key, num_images, image_size):
-    """Places the objects: centres and half sizes in pixels, each (N, 3).
-
-    Object k lies in cell k of a random 3 of the 4 cells of a 2x2 layout,
-    its bounding square inside the cell, so objects may touch, never
-    overlap.
-    """
-    split_key, cell_key, size_key, jitter_key = tf.unstack(
-        tf.random.experimental.stateless_split(key, num=4)
-    )
-    size = float(image_size)
-    margin = _MARGIN * size
-    split = size * tf.random.stateless_uniform(
-        [num_images, 1, 2], seed=split_key, minval=_SPLIT_RANGE[0],
-        maxval=_SPLIT_RANGE[1],
-    )  # (N, 1, [x, y])
-    cell = tf.math.top_k(
-        tf.random.stateless_uniform([num_images, 4], seed=cell_key),
-        k=MAX_OBJECTS,
-    ).indices  # (N, 3): distinct cells.
-    # Cell c spans column c % 2 and row c // 2.
-    side = tf.cast(tf.stack([cell % 2, cell // 2], axis=-1), "float32")
-    low = side * split + (1.0 - side) * margin
-    high = side * (size - margin) + (1.0 - side) * split  # (N, 3, 2)
-    half = size * tf.random.stateless_uniform(
-        [num_images, MAX_OBJECTS], seed=size_key,
-        minval=_HALF_SIZE_RANGE[0], maxval=_HALF_SIZE_RANGE[1],
-    )
-    jitter = tf.random.stateless_uniform(
-        [num_images, MAX_OBJECTS, 2], seed=jitter_key
-    )
-    centre = low + half[..., None] + jitter * (
-        high - low - 2.0 * half[..., None]
-    )
-    return centre[..., 0], centre[..., 1], half
-
-
-def _draw_background(key, num_images, image_size):
-    """A light, low-contrast background: tint, soft gradient, coarse noise.
-
-    Returns:
-        float32 (N, S, S, 3) in [0, 1].
-    """
-    level_key, tint_key, slope_key, noise_key = tf.unstack(
-        tf.random.experimental.stateless_split(key, num=4)
-    )
-    level = tf.random.stateless_uniform(
-        [num_images, 1, 1, 1], seed=level_key, minval=_BACKGROUND_RANGE[0],
-        maxval=_BACKGROUND_RANGE[1],
-    )
-    tint = tf.random.stateless_uniform(
-        [num_images, 1, 1, 3], seed=tint_key, minval=-_BACKGROUND_TINT,
-        maxval=_BACKGROUND_TINT,
-    )
-    # A soft linear ramp, of random slope along each axis.
-    slope = tf.random.stateless_uniform(
-        [num_images, 2], seed=slope_key, minval=-_BACKGROUND_GRADIENT,
-        maxval=_BACKGROUND_GRADIENT,
-    )
-    grid = tf.linspace(-0.5, 0.5, image_size)
-    gradient = (slope[:, 0, None, None, None] * grid[None, None, :, None]
-                + slope[:, 1, None, None, None] * grid[None, :, None, None])
-    cells = _BACKGROUND_NOISE_CELLS
-    noise = tf.random.stateless_uniform(
-        [num_images, cells, cells, 1], seed=noise_key,
-        minval=-_BACKGROUND_NOISE, maxval=_BACKGROUND_NOISE,
-    )
-    noise = tf.image.resize(noise, [image_size, image_size])
-    return level + tint + gradient + noise
-
-
-_INV_SQRT5 = np.float32(1.0 / np.sqrt(5.0))
-
-
-def _signed_distance(shape, u, v, half):
-    """Signed distance in pixels (negative inside) to each object's edge.
-
-    Args:
-        shape: int32 (N, K, 1, 1), an index into `SHAPES`.
-        u, v: float32 (N, K, S, S), pixel centres relative to the object's
-            centre (v grows downwards).
-        half: float32 (N, K, 1, 1), half the object's width.
-
-    Every shape lies inside the square `|u|, |v| <= half`: the triangle
-    spans its base and height.
-    """
-    square = tf.maximum(tf.abs(u), tf.abs(v)) - half
-    circle = tf.sqrt(u * u + v * v) - half
-    # Apex (0, -half), base corners (+-half, half): the slanted edges have
-    # outward normals (+-2, -1) / sqrt(5). Inside, the largest of the three
-    # edge distances is the distance to the edge; outside it is positive.
-    # A product, not a division by a constant: that one rounded differently
-    # inside the dataset's graph than in `sample_shapes`' (last bit).
-    slant = (2.0 * tf.abs(u) - v - half) * _INV_SQRT5
-    triangle = tf.maximum(slant, v - half)
-    return tf.where(shape == 0, square, tf.where(shape == 1, circle, triangle))
-
-
 def _render_layers(seed, chunk_index, image_size):
     """Renders one chunk, keeping each object's coverage.
 
@@ -374,13 +261,14 @@ def _render_layers(seed, chunk_index, image_size):
     indices, active = _draw_labels(label_key, num)
     on = tf.cast(active, "float32")
     label = tf.reduce_sum(tf.one_hot(indices, NUM_LABELS) * on[..., None], 1)
-    centre_x, centre_y, half = _draw_layout(layout_key, num, image_size)
+    centre_x, centre_y, half = shape_drawing.draw_layout(
+        layout_key, num, MAX_OBJECTS, image_size)
     pixel = tf.range(image_size, dtype="float32") + 0.5  # Pixel centres.
     u = pixel[None, None, None, :] - centre_x[:, :, None, None]
     v = pixel[None, None, :, None] - centre_y[:, :, None, None]
     half = half[:, :, None, None]
     shape = (indices // len(COLORS))[:, :, None, None]
-    distance = _signed_distance(shape, u, v, half)
+    distance = shape_drawing.signed_distance(shape, u, v, half)
     # A one-pixel ramp just inside the edge: anti-aliased, and zero outside
     # the shape, so objects in distinct cells never share a pixel.
     alpha = tf.clip_by_value(-distance, 0.0, 1.0)
@@ -398,7 +286,8 @@ def _render_layers(seed, chunk_index, image_size):
     # Objects never share a pixel, so their colours just add up.
     objects = tf.einsum("nkyx,nkc->nyxc", weight, color)
     coverage = tf.reduce_sum(alpha, axis=1)[..., None]
-    background = _draw_background(background_key, num, image_size)
+    background = shape_drawing.draw_background(background_key, num,
+                                               image_size)
     images = background * (1.0 - coverage) + objects
     images = tf.clip_by_value(images * 2.0 - 1.0, -1.0, 1.0)
     return images, label, alpha
@@ -425,7 +314,7 @@ def render_chunk(seed, chunk_index, image_size=DEFAULT_IMAGE_SIZE):
     Raises:
         ValueError: If `image_size` is not one of `IMAGE_SIZES`.
     """
-    image_size = procedural.check_image_size(image_size, "shapes")
+    image_size = _check_image_size(image_size)
     images, label, _ = _render_layers_graph(
         tf.cast(seed, "int64"), tf.cast(chunk_index, "int64"), image_size
     )
@@ -451,9 +340,10 @@ def shapes_dataset(batch_size, seed=0, image_size=DEFAULT_IMAGE_SIZE,
     Raises:
         ValueError: If an argument is out of range.
     """
-    image_size = procedural.check_image_size(image_size, "shapes")
-    batch_size = _check_int("batch_size", batch_size, 1)
-    start_image = _check_int("start_image", start_image, 0)
+    image_size = _check_image_size(image_size)
+    batch_size = validation.check_int("batch_size", batch_size)
+    start_image = validation.check_int("start_image", start_image,
+                                       minimum=0)
     return procedural.procedural_dataset(
         functools.partial(render_chunk, image_size=image_size),
         batch_size, seed=int(seed), start_image=start_image,
@@ -472,9 +362,11 @@ def sample_shapes(num_images, seed=0, image_size=DEFAULT_IMAGE_SIZE,
     Raises:
         ValueError: If an argument is out of range.
     """
-    image_size = procedural.check_image_size(image_size, "shapes")
-    num_images = _check_int("num_images", num_images, 0)
-    start_image = _check_int("start_image", start_image, 0)
+    image_size = _check_image_size(image_size)
+    num_images = validation.check_int("num_images", num_images,
+                                      minimum=0)
+    start_image = validation.check_int("start_image", start_image,
+                                       minimum=0)
     if num_images == 0:
         return (np.zeros((0, image_size, image_size, 3), "float32"),
                 np.zeros((0, NUM_LABELS), "float32"))
