@@ -40,6 +40,7 @@ from typing import Callable
 import numpy as np
 
 from keras_gans import datasets
+from keras_gans import validation
 from keras_gans.datasets import mixtures
 from keras_gans.datasets import registry
 from keras_gans.metrics import classification
@@ -181,7 +182,7 @@ def real_samples(spec, num, seed=REAL_SEED, data_dir=None):
                          return_index=True)
     if len(first) < len(samples):
         first = np.sort(first)
-        log.warning("--dataset=%s has %d distinct images: the real "
+        log.warning("The %r dataset has %d distinct images: the real "
                     "reference uses those, not %d.", spec.name, len(first),
                     num)
         samples = samples[first]
@@ -245,31 +246,30 @@ class Evaluation:
                  real_seed=REAL_SEED, kid_subsets=KID_SUBSETS,
                  kid_subset_size=KID_SUBSET_SIZE,
                  pr_neighbours=PR_NEIGHBOURS):
-        if num_samples < 2 * pr_neighbours or num_samples < 10:
-            raise ValueError(
-                "--eval_samples must be at least 10 (Frechet distance, KID "
-                f"and precision/recall need samples). Received: "
-                f"{num_samples}"
-            )
+        num_samples = validation.check_int(
+            "num_samples", num_samples, minimum=max(10, 2 * pr_neighbours),
+            what="(Frechet distance, KID and precision/recall need samples)")
         if spec.kind == "image" and evaluator is None and inception is None:
             raise ValueError(
-                f"No evaluator for --dataset={spec.name}: train one with "
-                "`python run.py --mode=train_evaluator` (labelled data), or "
-                "give --inception_weights=PATH."
+                f"No evaluator for the {spec.name!r} dataset: pass evaluator "
+                "(train one with `python run.py --mode=train_evaluator`, "
+                "labelled data) or inception (InceptionV3 features, "
+                "`metrics.inception`). Received: evaluator=None, "
+                "inception=None"
             )
         if evaluator is not None and spec.label_spec is not None and (
                 evaluator.label_spec != spec.label_spec):
             raise ValueError(
                 f"The {evaluator.name} evaluator predicts other labels than "
-                f"--dataset={spec.name} has: it knows "
+                f"the {spec.name!r} dataset has: it knows "
                 f"{', '.join(evaluator.label_spec.tags[:6])}, ...; the data "
                 f"have {', '.join(spec.label_spec.tags[:6])}, ... Train one "
-                "on these data with --mode=train_evaluator."
+                "on these data with `python run.py --mode=train_evaluator`."
             )
         self.spec = spec
         self.evaluator = evaluator if spec.kind == "image" else None
         self.inception = inception if spec.kind == "image" else None
-        self.num_samples = int(num_samples)
+        self.num_samples = num_samples
         self.kid_subsets = kid_subsets
         self.pr_neighbours = pr_neighbours
         log.info("Evaluation: %d real %s samples as the reference.",
@@ -278,12 +278,12 @@ class Evaluation:
                                          seed=real_seed, data_dir=data_dir)
         if len(real) <= 2 * pr_neighbours:
             raise ValueError(
-                f"--dataset={spec.name} has {len(real)} distinct samples: "
+                f"The {spec.name!r} dataset has {len(real)} distinct samples: "
                 "too few to evaluate against (precision/recall's k-NN "
                 f"needs more than {2 * pr_neighbours})."
             )
         # Subsets of at most half the samples, so they differ and their
-        # spread (kid_std) means something at small --eval_samples too.
+        # spread (kid_std) means something at small num_samples too.
         self.kid_subset_size = max(2, min(
             kid_subset_size, self.num_samples // 2, len(real) // 2))
         self.real_labels = real_labels

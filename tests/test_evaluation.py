@@ -7,6 +7,7 @@ import os
 import numpy as np
 import pytest
 
+from keras_gans import callbacks
 from keras_gans import config as config_lib
 from keras_gans import eval_report
 from keras_gans import evaluation
@@ -230,6 +231,24 @@ def test_callback_logs_metrics_and_keeps_best(tmp_path):
 def test_bad_eval_options_fail_at_start(tmp_path, overrides, match):
     with pytest.raises(ValueError, match=match):
         config_lib.resolve(tiny_grid_config(tmp_path, **overrides))
+
+
+# Whole floats and True used to pass the `<` comparisons.
+@pytest.mark.parametrize("num_samples", [9, 100.0, True])
+def test_evaluation_needs_an_integer_sample_count(num_samples):
+    with pytest.raises(ValueError,
+                       match="num_samples must be an integer >= 10 .*"
+                             f"Received: num_samples={num_samples!r}"):
+        evaluation.Evaluation(registry.dataset_spec("grid"),
+                              num_samples=num_samples)
+
+
+@pytest.mark.parametrize("every", [0, 2.0, True])
+def test_evaluate_callback_needs_an_integer_period(every):
+    with pytest.raises(ValueError,
+                       match="every must be a positive integer. "
+                             f"Received: every={every!r}"):
+        callbacks.EvaluateGenerator(None, latent_dim=2, every=every)
 
 
 def test_keep_best_of_an_unmeasured_metric_fails(tmp_path):

@@ -231,6 +231,14 @@ def test_kid_random_subsets_spread_is_std_over_subsets():
     # 100 samples of b make 10 blocks of 10; a has 3 samples for them.
     ((3, 3), (100, 3), {"subset_size": 10}, "fewer than 2 samples"),
     ((10, 3), (10, 3), {"num_subsets": 0}, "num_subsets=0"),
+    # Whole floats and True used to pass `int(x) != x`.
+    ((10, 3), (10, 3), {"subset_size": 4.0},
+     r"subset_size must be an integer >= 2 \(the unbiased estimator needs "
+     r"pairs\). Received: subset_size=4.0"),
+    ((10, 3), (10, 3), {"subset_size": 5, "num_subsets": True},
+     "num_subsets must be a positive integer .*Received: num_subsets=True"),
+    ((10, 3), (10, 3), {"subset_size": 5, "num_subsets": 3.0},
+     "Received: num_subsets=3.0"),
     ((1, 3), (10, 3), {"num_subsets": 5}, "at least 2 samples"),
 ])
 def test_kid_bad_inputs(a_shape, b_shape, kwargs, match):

@@ -92,6 +92,21 @@ def test_bad_arguments_raise(options, match):
         make_gan("dcgan", **options)
 
 
+# isinstance(True, int) let True through as one critic update; floats
+# were refused already. numpy ints are integers and stored as Python ints.
+@pytest.mark.parametrize("n_critic", [True, 2.0, 0, "2"])
+def test_n_critic_must_be_an_integer(n_critic):
+    with pytest.raises(ValueError,
+                       match=f"n_critic must be a positive integer. "
+                             f"Received: n_critic={n_critic!r}"):
+        make_gan("dcgan", n_critic=n_critic)
+
+
+def test_n_critic_takes_numpy_integers():
+    gan = make_gan("dcgan", n_critic=np.int64(2))
+    assert gan.n_critic == 2 and type(gan.get_config()["n_critic"]) is int
+
+
 def test_indivisible_critic_batch_raises():
     gan = make_gan("wgan_gp")
     with pytest.raises(ValueError, match="divisible by n_critic"):

@@ -164,7 +164,12 @@ def test_bad_image_shapes(shape):
                                      _stand_in_extractor())
 
 
-def test_bad_batch_size():
-    with pytest.raises(ValueError, match="batch_size=0"):
+@pytest.mark.parametrize("batch_size", [0, 2.0, True])
+def test_bad_batch_size(batch_size):
+    # 2.0 and True (== 1) used to pass `int(batch_size) != batch_size`.
+    with pytest.raises(ValueError,
+                       match="batch_size must be a positive integer. "
+                             f"Received: batch_size={batch_size!r}"):
         inception.inception_features(np.zeros((2, 8, 8, 3)),
-                                     _stand_in_extractor(), batch_size=0)
+                                     _stand_in_extractor(),
+                                     batch_size=batch_size)

@@ -225,6 +225,30 @@ def test_invalid_arguments_raise(builder, kwargs, argument):
         builder(**kwargs)
 
 
+# Integer arguments take Python or numpy ints only: 32.0 used to pass the
+# image_size check (32.0 in (16, 32, ...)), True and 2.0 some others.
+@pytest.mark.parametrize("builder, kwargs, argument", [
+    (build_dcgan_generator, dict(image_size=32.0), "image_size"),
+    (build_dcgan_discriminator, dict(image_size=True), "image_size"),
+    (build_dcgan_generator, dict(image_size=32, num_blocks=3.0),
+     "num_blocks"),
+    (build_dcgan_generator, dict(latent_dim=2.0), "latent_dim"),
+    (build_dcgan_discriminator, dict(channels=True), "channels"),
+    (build_dcgan_generator, dict(filters=[8.0, 4, 4, 4]), "filters"),
+    (build_mlp_generator, dict(hidden_units=(4, True)), "hidden_units"),
+    (build_mlp_discriminator, dict(input_dim=2.0), "input_dim"),
+])
+def test_float_and_bool_integers_are_refused(builder, kwargs, argument):
+    with pytest.raises(ValueError, match=f"Received: {argument}="):
+        builder(**kwargs)
+
+
+def test_numpy_integers_are_accepted():
+    g = build_dcgan_generator(image_size=np.int64(16), latent_dim=np.int32(8),
+                              base_width=np.int64(4))
+    assert g.output.shape == (None, 16, 16, 3)
+
+
 def test_unknown_name_error_lists_valid_names():
     with pytest.raises(ValueError, match="'leaky_relu', 'relu', 'selu'"):
         build_dcgan_generator(activation="swish")

@@ -107,3 +107,23 @@ def test_bad_inputs(real_shape, fake_shape, kwargs, match):
     with pytest.raises(ValueError, match=match):
         precision_recall(np.zeros(real_shape), np.zeros(fake_shape),
                          **kwargs)
+
+
+# `int(k) != k` let whole floats and True (== 1) through.
+@pytest.mark.parametrize("kwargs", [
+    {"k": 2.0}, {"k": True}, {"chunk_size": 8.0}, {"chunk_size": True},
+])
+def test_float_and_bool_integers_are_refused(kwargs):
+    (name, value), = kwargs.items()
+    with pytest.raises(ValueError,
+                       match=f"{name} must be a positive integer. "
+                             f"Received: {name}={value!r}"):
+        precision_recall(np.zeros((10, 2)), np.zeros((10, 2)), **kwargs)
+
+
+def test_numpy_integers_are_accepted():
+    rng = np.random.default_rng(0)
+    real, fake = rng.normal(size=(20, 2)), rng.normal(size=(20, 2))
+    assert precision_recall(real, fake, k=np.int64(3),
+                            chunk_size=np.int32(7)) == precision_recall(
+                                real, fake, k=3, chunk_size=7)

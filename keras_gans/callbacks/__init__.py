@@ -4,3 +4,5 @@ from keras_gans.callbacks.evaluate import EvaluateGenerator
 from keras_gans.callbacks.evaluate import KeepBest
 from keras_gans.callbacks.loss_plot import LossPlot
 from keras_gans.callbacks.sample_pictures import SamplePictures
+
+__all__ = ["EvaluateGenerator", "KeepBest", "LossPlot", "SamplePictures"]

@@ -6,6 +6,7 @@ import math
 import keras
 
 from keras_gans import evaluation as evaluation_lib
+from keras_gans import validation
 
 log = logging.getLogger("keras_gans")
 
@@ -36,11 +37,9 @@ class EvaluateGenerator(keras.callbacks.Callback):
     def __init__(self, evaluation, latent_dim, every=1, epochs=None,
                  seed=0, conditional=False):
         super().__init__()
-        if every < 1:
-            raise ValueError(f"`every` must be >= 1. Received: {every}")
+        self.every = validation.check_int("every", every)
         self.evaluation = evaluation
         self.latent_dim = latent_dim
-        self.every = every
         self.epochs = epochs
         self.seed = seed
         self.keys = evaluation.metric_keys(conditional=conditional)

@@ -169,7 +169,7 @@ def load_evaluator(directory):
             )
     with open(config_path) as f:
         config = json.load(f)
-    label_spec = labels_lib.LabelSpec.from_dict(config.pop("label_spec"))
+    label_spec = labels_lib.as_label_spec(config.pop("label_spec"))
     name = config.pop("name")
     image_shape = tuple(config.pop("image_shape"))
     evaluator = Evaluator.create(name, label_spec, image_shape,
@@ -195,8 +195,9 @@ def load_shipped(name):
     if name not in SHIPPED_NAMES:
         raise ValueError(
             f"Evaluators ship for {', '.join(SHIPPED_NAMES)}; other data "
-            "need one trained on them (`--mode=train_evaluator`). "
-            f"Received: {name!r}"
+            "need one trained on them (`training.train_evaluator`, or "
+            "`python run.py --mode=train_evaluator`). "
+            f"Received: name={name!r}"
         )
     return load_evaluator(shipped_dir(name))
 
@@ -238,8 +239,8 @@ def find_evaluator(spec, data_dir=None, evaluator_dir=None, run_dir=None):
             return load_evaluator(directory)
     data_flag = f" --data_dir={data_dir}" if data_dir else ""
     raise ValueError(
-        f"No evaluator for --dataset={spec.name} (looked in "
+        f"No evaluator for the {spec.name!r} dataset (looked in "
         f"{' and '.join(candidates)}). Train one on the labelled real "
         f"data: python run.py --mode=train_evaluator --dataset={spec.name}"
-        f"{data_flag}; or pass --evaluator_dir."
+        f"{data_flag}; or pass evaluator_dir."
     )

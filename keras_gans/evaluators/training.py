@@ -59,15 +59,16 @@ def _split(name, batch_size, seed, data_dir, image_size,
     procedural = data_dir is None and name in registry.PROCEDURAL
     if procedural and seed == HELD_OUT_SEED:
         raise ValueError(
-            f"--seed={HELD_OUT_SEED} is the held-out seed of the evaluator "
-            "check: train with another seed."
+            f"seed must not be {HELD_OUT_SEED}, the held-out seed of the "
+            "evaluator check: train with another seed. Received: "
+            f"seed={seed!r}"
         )
     kwargs = dict(data_dir=data_dir, image_size=image_size,
                   ignore_unknown_tags=ignore_unknown_tags)
     train, spec = datasets.load_dataset(name, batch_size, seed, **kwargs)
     if spec.label_spec is None:
         raise ValueError(
-            f"--dataset={name} (data_dir={data_dir!r}) has no labels, so "
+            f"The {name!r} dataset (data_dir={data_dir!r}) has no labels, so "
             "no evaluator can learn them: an evaluator needs labelled data "
             "(tags.csv or class sub-folders)."
         )
@@ -161,8 +162,8 @@ def train_evaluator(name, output_dir, steps=DEFAULT_STEPS,
     images, labels = _take_images(held_out, validation_images)
     if not len(images):
         raise ValueError(
-            f"No image of --dataset={name} (data_dir={data_dir!r}) fell in "
-            "the held-out tenth, so the evaluator cannot be checked: the "
+            f"No image of the {name!r} dataset (data_dir={data_dir!r}) fell "
+            "in the held-out tenth, so the evaluator cannot be checked: the "
             "data need more images (at least a few dozen)."
         )
     accuracy = held_out_accuracy(evaluator, images, labels)

@@ -55,6 +55,8 @@ import keras
 import numpy as np
 from keras.applications import inception_v3
 
+from keras_gans import validation
+
 # Input side and feature width of the pool features.
 IMAGE_SIZE = 299
 FEATURE_DIM = 2048
@@ -235,12 +237,7 @@ def inception_features(images, model, batch_size=50):
             "`images` must have shape (N, H, W, C) with N > 0. "
             f"Received: images.shape={shape}"
         )
-    if int(batch_size) != batch_size or batch_size < 1:
-        raise ValueError(
-            "`batch_size` must be a positive integer. "
-            f"Received: batch_size={batch_size}"
-        )
-    batch_size = int(batch_size)
+    batch_size = validation.check_int("batch_size", batch_size)
     # `predict_on_batch` runs a compiled function: much faster than eager
     # calls through InceptionV3's ~300 layers.
     forward = getattr(model, "predict_on_batch", model)

@@ -47,6 +47,7 @@ import math
 
 import numpy as np
 
+from keras_gans import validation
 from keras_gans.metrics._features import check_feature_pair
 
 
@@ -130,12 +131,9 @@ def kernel_inception_distance(
             fewer than 2 samples of a set.
     """
     features_a, features_b = check_feature_pair(features_a, features_b)
-    if int(subset_size) != subset_size or subset_size < 2:
-        raise ValueError(
-            "`subset_size` must be an integer >= 2 (the unbiased estimator "
-            f"needs pairs). Received: subset_size={subset_size}"
-        )
-    subset_size = int(subset_size)
+    subset_size = validation.check_int(
+        "subset_size", subset_size, minimum=2,
+        what="(the unbiased estimator needs pairs)")
     n_a, n_b = len(features_a), len(features_b)
 
     if num_subsets is None:
@@ -164,11 +162,8 @@ def kernel_inception_distance(
             std = float(np.std(estimates, ddof=1) / math.sqrt(num_blocks))
         return {"kid": mean, "kid_std": std}
 
-    if int(num_subsets) != num_subsets or num_subsets < 1:
-        raise ValueError(
-            "`num_subsets` must be None or a positive integer. "
-            f"Received: num_subsets={num_subsets}"
-        )
+    num_subsets = validation.check_int("num_subsets", num_subsets,
+                                       what="(or None: disjoint blocks)")
     size = min(subset_size, n_a, n_b)
     if size < 2:
         raise ValueError(
@@ -177,8 +172,8 @@ def kernel_inception_distance(
             f"features_b.shape={features_b.shape}"
         )
     rng = np.random.default_rng(seed)
-    estimates = np.empty(int(num_subsets))
-    for i in range(int(num_subsets)):
+    estimates = np.empty(num_subsets)
+    for i in range(num_subsets):
         index_a = rng.choice(n_a, size, replace=False)
         index_b = rng.choice(n_b, size, replace=False)
         estimates[i] = _mmd2_unbiased(

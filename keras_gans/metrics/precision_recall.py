@@ -32,6 +32,7 @@ Reference:
 
 import numpy as np
 
+from keras_gans import validation
 from keras_gans.metrics._features import check_feature_pair
 
 # Dtype of the distance computations (see `precision_recall`).
@@ -99,9 +100,7 @@ def precision_recall(real_features, fake_features, k=3, chunk_size=1000):
     """
     real, fake = check_feature_pair(
         real_features, fake_features, ("real_features", "fake_features"))
-    if int(k) != k or k < 1:
-        raise ValueError(f"`k` must be a positive integer. Received: k={k}")
-    k = int(k)
+    k = validation.check_int("k", k)
     if k >= min(len(real), len(fake)):
         raise ValueError(
             f"Each set needs more than k={k} samples (a sample's k-th "
@@ -109,12 +108,7 @@ def precision_recall(real_features, fake_features, k=3, chunk_size=1000):
             f"real_features.shape={real.shape}, "
             f"fake_features.shape={fake.shape}"
         )
-    if int(chunk_size) != chunk_size or chunk_size < 1:
-        raise ValueError(
-            "`chunk_size` must be a positive integer. "
-            f"Received: chunk_size={chunk_size}"
-        )
-    chunk_size = int(chunk_size)
+    chunk_size = validation.check_int("chunk_size", chunk_size)
 
     # The product form of the squared distance loses about eps * ||a||^2
     # to cancellation. Distances do not change under a common translation,

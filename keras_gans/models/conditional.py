@@ -80,17 +80,6 @@ def mismatched_labels(labels, label_spec, seed):
     return tf.where(same, flipped, rolled)
 
 
-def _as_label_spec(label_spec):
-    if isinstance(label_spec, dict):
-        return labels_lib.LabelSpec.from_dict(label_spec)
-    if not isinstance(label_spec, labels_lib.LabelSpec):
-        raise ValueError(
-            "`label_spec` must be a LabelSpec (the dataset's "
-            f"`DataSpec.label_spec`). Received: label_spec={label_spec!r}"
-        )
-    return label_spec
-
-
 @keras.saving.register_keras_serializable(package="keras_gans")
 class ConditionalGAN(GAN):
     """A GAN whose generator and discriminator both read the labels.
@@ -118,7 +107,7 @@ class ConditionalGAN(GAN):
 
     def __init__(self, generator, discriminator, label_spec,
                  matching_aware=False, **kwargs):
-        self.label_spec = _as_label_spec(label_spec)
+        self.label_spec = labels_lib.as_label_spec(label_spec)
         self.matching_aware = bool(matching_aware)
         kwargs.setdefault("latent_dim", generator.inputs[0].shape[-1])
         super().__init__(generator, discriminator, **kwargs)
@@ -212,8 +201,8 @@ class ACGAN(ConditionalGAN):
         if kwargs.get("matching_aware"):
             raise ValueError(
                 "ACGAN's discriminator does not read labels, so it has no "
-                "matching-aware pairs: use --model=cgan. Received: "
-                "matching_aware=True"
+                "matching-aware pairs: use ConditionalGAN (model='cgan'). "
+                "Received: matching_aware=True"
             )
         kwargs.pop("matching_aware", None)
         self.class_loss_weight = float(class_loss_weight)

@@ -71,6 +71,13 @@ class GAN(keras.Model):
     Reference: Goodfellow et al. 2014, arXiv:1406.2661.
     """
 
+    # What the generator is conditioned on. None here (unconditional);
+    # conditional subclasses set them in __init__: `label_spec` (a
+    # `LabelSpec`: ConditionalGAN, ACGAN) or `code_spec` (a `CodeSpec`:
+    # InfoGAN). Callers test `gan.code_spec is not None`.
+    label_spec = None
+    code_spec = None
+
     def __init__(
         self,
         generator,

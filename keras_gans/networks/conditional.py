@@ -73,7 +73,7 @@ def build_conditional_generator(
     TensorShape([2, 32, 32, 3])
     """
     validation.check_choice("g_conditioning", scheme, conditioning.G_SCHEMES)
-    validation.check_int("latent_dim", latent_dim)
+    latent_dim = validation.check_int("latent_dim", latent_dim)
     z = keras.Input((latent_dim,), dtype="float32", name="z")
     labels = keras.Input(label_spec.shape, dtype=label_spec.dtype,
                          name="labels")
@@ -99,8 +99,8 @@ def build_code_generator(code_dim, image_size=64, latent_dim=100,
         A `keras.Model` mapping [z (batch, latent_dim), codes (batch,
         code_dim)], both float32, to images in [-1, 1].
     """
-    validation.check_int("code_dim", code_dim)
-    validation.check_int("latent_dim", latent_dim)
+    code_dim = validation.check_int("code_dim", code_dim)
+    latent_dim = validation.check_int("latent_dim", latent_dim)
     z = keras.Input((latent_dim,), dtype="float32", name="z")
     codes = keras.Input((code_dim,), dtype="float32", name="codes")
     return _generator(z, codes, codes, "concat", image_size, channels,

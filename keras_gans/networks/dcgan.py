@@ -73,10 +73,8 @@ def _widths(image_size, base_width, num_blocks, filters, grow):
                 f"{image_size // 2}; the image channels are not included). "
                 f"Received: filters={filters!r}"
             )
-        for width in filters:
-            validation.check_int("filters", width)
-        return filters
-    validation.check_int("base_width", base_width)
+        return [validation.check_int("filters", width) for width in filters]
+    base_width = validation.check_int("base_width", base_width)
     widths = [base_width * 2**i for i in range(n)]
     return widths if grow else widths[::-1]
 
@@ -112,7 +110,7 @@ def dcgan_generator_body(
     validation.check_choice(
         "normalization", normalization, blocks.GENERATOR_NORMALIZATIONS
     )
-    validation.check_int("kernel_size", kernel_size)
+    kernel_size = validation.check_int("kernel_size", kernel_size)
     init = blocks.initializer_factory(
         kernel_initializer, activation, DCGAN_INITIALIZER
     )
@@ -242,8 +240,8 @@ def build_dcgan_generator(
         Radford et al. 2015, arXiv:1511.06434.
     """
     widths = _widths(image_size, base_width, num_blocks, filters, grow=False)
-    validation.check_int("latent_dim", latent_dim)
-    validation.check_int("channels", channels)
+    latent_dim = validation.check_int("latent_dim", latent_dim)
+    channels = validation.check_int("channels", channels)
     z = keras.Input((latent_dim,), dtype="float32", name="z")
     images = dcgan_generator_body(
         z,
@@ -285,7 +283,7 @@ def dcgan_discriminator_features(
     validation.check_choice(
         "normalization", normalization, blocks.DISCRIMINATOR_NORMALIZATIONS
     )
-    validation.check_int("kernel_size", kernel_size)
+    kernel_size = validation.check_int("kernel_size", kernel_size)
     init = blocks.initializer_factory(
         kernel_initializer, activation, DCGAN_INITIALIZER
     )
@@ -373,7 +371,7 @@ def build_dcgan_discriminator(
         Miyato et al. 2018 (spectral normalization), arXiv:1802.05957.
     """
     widths = _widths(image_size, base_width, num_blocks, filters, grow=True)
-    validation.check_int("channels", channels)
+    channels = validation.check_int("channels", channels)
     images = keras.Input(
         (image_size, image_size, channels), dtype="float32", name="images"
     )

@@ -31,9 +31,7 @@ def _check_hidden_units(hidden_units):
             "hidden_units must be a sequence of positive integers. "
             f"Received: hidden_units={hidden_units!r}"
         )
-    for n in units:
-        validation.check_int("hidden_units", n)
-    return units
+    return [validation.check_int("hidden_units", n) for n in units]
 
 
 def mlp_body(
@@ -115,8 +113,8 @@ def build_mlp_generator(
     Reference:
         Lin et al. 2018 (PacGAN), arXiv:1712.04086.
     """
-    validation.check_int("latent_dim", latent_dim)
-    validation.check_int("output_dim", output_dim)
+    latent_dim = validation.check_int("latent_dim", latent_dim)
+    output_dim = validation.check_int("output_dim", output_dim)
     validation.check_choice(
         "normalization", normalization, blocks.GENERATOR_NORMALIZATIONS
     )
@@ -162,7 +160,7 @@ def build_mlp_discriminator(
         Lin et al. 2018 (PacGAN), arXiv:1712.04086.
         Miyato et al. 2018 (spectral normalization), arXiv:1802.05957.
     """
-    validation.check_int("input_dim", input_dim)
+    input_dim = validation.check_int("input_dim", input_dim)
     samples = keras.Input((input_dim,), dtype="float32", name="samples")
     x = mlp_body(samples, hidden_units, activation, normalization,
                  kernel_initializer)
