@@ -13,6 +13,7 @@ import tensorflow as tf
 from keras_gans import constraints
 from keras_gans import losses
 from keras_gans import penalties
+from keras_gans import validation
 
 
 def _unpack_real(data):
@@ -98,11 +99,7 @@ class GAN(keras.Model):
         super().__init__(**kwargs)
         self.loss_fn = losses.get(loss)
         self.penalty_fn = penalties.get(penalty)
-        if not isinstance(n_critic, int) or n_critic < 1:
-            raise ValueError(
-                f"n_critic must be a positive Python int. "
-                f"Received: n_critic={n_critic!r}"
-            )
+        n_critic = validation.check_int("n_critic", n_critic)
         losses.check_target_options(
             loss, label_smoothing, real_label_range, fake_label_range
         )
