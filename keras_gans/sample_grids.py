@@ -101,48 +101,59 @@ def label_grids(label_spec, latent_dim, dataset=None, columns=COLUMNS,
     return out
 
 
-def code_grids(gan, latent_dim, columns=COLUMNS, seed=0):
-    """InfoGAN traversals: a grid per categorical and continuous code."""
+def code_grids(code_spec, latent_dim, columns=COLUMNS, seed=0):
+    """InfoGAN traversals: a grid per categorical and continuous code.
+
+    Args:
+        code_spec: the generator's `CodeSpec` (`InfoGAN.code_spec`).
+        latent_dim: size of z.
+        columns: noise vectors per grid.
+        seed: seed of the noise.
+
+    Returns:
+        A list of `Grid`s whose conditions are float32 codes (cells,
+        code_dim).
+    """
+    categorical, continuous = code_spec.categorical, code_spec.continuous
     noise = _noise(latent_dim, columns, seed)
-    num_cat = len(gan.categorical_codes)
+    num_cat = len(categorical)
     out = []
-    for i, k in enumerate(gan.categorical_codes):
+    for i, k in enumerate(categorical):
         categories = np.zeros((k, num_cat), "int64")
         categories[:, i] = np.arange(k)
-        codes = gan.codes(categories=categories,
-                          continuous=np.zeros((k, gan.continuous_codes)))
+        codes = code_spec.encode(categories=categories,
+                                 continuous=np.zeros((k, continuous)))
         out.append(_rows_grid(
             f"categorical{i}", f"categorical code {i}: one row per "
             "category, other codes 0", codes,
             [f"c{i}={v}" for v in range(k)], noise))
     sweep = np.linspace(-1.0, 1.0, SWEEP_STEPS, dtype="float32")
-    for j in range(gan.continuous_codes):
+    for j in range(continuous):
         rows = columns
-        continuous = np.zeros((rows * SWEEP_STEPS, gan.continuous_codes),
-                              "float32")
-        continuous[:, j] = np.tile(sweep, rows)
+        values = np.zeros((rows * SWEEP_STEPS, continuous), "float32")
+        values[:, j] = np.tile(sweep, rows)
         categories = np.zeros((rows * SWEEP_STEPS, num_cat), "int64")
         if num_cat:  # each row its own category of the first code
             categories[:, 0] = np.repeat(
-                np.arange(rows) % gan.categorical_codes[0], SWEEP_STEPS)
-        codes = gan.codes(categories=categories, continuous=continuous)
+                np.arange(rows) % categorical[0], SWEEP_STEPS)
+        codes = code_spec.encode(categories=categories, continuous=values)
         z = np.repeat(noise[:rows], SWEEP_STEPS, axis=0)
         out.append(Grid(
             f"continuous{j}", f"continuous code {j} from -1 (left) to 1 "
             "(right)", z, codes,
-            [f"c0={r % gan.categorical_codes[0]}" if num_cat else f"z{r}"
+            [f"c0={r % categorical[0]}" if num_cat else f"z{r}"
              for r in range(rows)], rows))
     return out
 
 
 def grids(gan, spec, latent_dim, columns=COLUMNS, seed=0):
-    """The grids of `gan` (empty for an unconditional GAN)."""
-    if hasattr(gan, "categorical_codes"):
-        return code_grids(gan, latent_dim, columns, seed)
-    label_spec = getattr(gan, "label_spec", None)
-    if label_spec is None:
+    """The grids of `gan` (a `GAN`; empty for an unconditional one): its
+    `code_spec`'s traversals, else its `label_spec`'s rows."""
+    if gan.code_spec is not None:
+        return code_grids(gan.code_spec, latent_dim, columns, seed)
+    if gan.label_spec is None:
         return []
-    return label_grids(label_spec, latent_dim, dataset=spec.name,
+    return label_grids(gan.label_spec, latent_dim, dataset=spec.name,
                        columns=columns, seed=seed)
 
 

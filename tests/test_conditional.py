@@ -21,6 +21,7 @@ from keras_gans import networks
 from keras_gans import train_lib
 from keras_gans.datasets import faces
 from keras_gans.datasets import shapes
+from keras_gans.datasets.codes import CodeSpec
 from keras_gans.datasets.labels import Attribute
 from keras_gans.datasets.labels import LabelSpec
 from keras_gans.models.conditional import mismatched_labels
@@ -410,6 +411,11 @@ def test_model_constructors_refuse_impossible_arguments():
         [("q", 5)], image_size=SIZE, base_width=4)
     with pytest.raises(ValueError, match=r"categorical_codes=\(1,\)"):
         models.InfoGAN(codes, q, categorical_codes=(1,), continuous_codes=4)
+    # Counts are integers (no longer truncated: 2.5 was 2).
+    with pytest.raises(ValueError, match=r"2 or more categories .*"
+                       r"categorical_codes=\(2\.5, 3\), continuous_codes=0"):
+        models.InfoGAN(codes, q, categorical_codes=(2.5, 3),
+                       continuous_codes=0)
     with pytest.raises(ValueError, match="code_loss='kl'"):
         models.InfoGAN(codes, q, categorical_codes=(3,), continuous_codes=2,
                        code_loss="kl")
@@ -518,6 +524,8 @@ def test_save_load_round_trip(tmp_path, model, g_scheme, d_scheme, kind,
         assert config["continuous_codes"] == 1
         assert config["code_loss"] == "mse"
         assert config["continuous_weight"] == 0.5
+        assert loaded.code_spec == CodeSpec((3, 2), 1)
+        assert loaded.label_spec is None
     else:
         assert loaded.label_spec == label_spec
     if model == "cgan":
@@ -763,6 +771,22 @@ def test_acgan_heads_follow_the_label_blocks():
 def infogan():
     gan, _ = build("infogan", info_categorical=(3, 2), info_continuous=2)
     return gan
+
+
+def test_infogan_holds_its_code_spec(infogan):
+    assert infogan.code_spec == CodeSpec(categorical=(3, 2), continuous=2)
+    assert infogan.label_spec is None
+    assert infogan.categorical_codes == [3, 2]
+    assert infogan.continuous_codes == 2
+    assert infogan.code_dim == infogan.code_spec.code_dim == 7
+    np.testing.assert_array_equal(
+        infogan.sample_codes(8, tf.constant([1, 2])),
+        infogan.code_spec.sample(8, tf.constant([1, 2])))
+    # Unconditional and label-conditional GANs hold no code spec.
+    cgan, _ = build("cgan")
+    assert cgan.code_spec is None and cgan.label_spec == faces.LABEL_SPEC
+    dcgan, _ = build("dcgan")
+    assert dcgan.code_spec is None and dcgan.label_spec is None
 
 
 def test_infogan_sample_codes(infogan):

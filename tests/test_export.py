@@ -12,6 +12,7 @@ import pytest
 import tensorflow as tf
 
 from keras_gans import export
+from keras_gans.datasets.codes import CodeSpec
 
 LATENT_DIM = 8
 
@@ -129,6 +130,15 @@ def test_signature_specs_and_raw_endpoint(exported):
     np.testing.assert_allclose(
         raw.numpy(), np.asarray(generator(z, training=False)), atol=1e-6
     )
+    # The endpoints are also the loaded object's functions, with the
+    # signature's argument names.
+    np.testing.assert_array_equal(
+        loaded.generate_raw(z=tf.constant(z))["samples"].numpy(),
+        raw.numpy())
+    np.testing.assert_array_equal(
+        loaded.serving_default(z=tf.constant(z))["samples"].numpy(),
+        loaded.signatures["serving_default"](z=tf.constant(z))[
+            "samples"].numpy())
 
 
 def test_weights_stored_once(exported):
@@ -274,10 +284,16 @@ def test_onnx_without_tf2onnx_asks_for_extra(tmp_path, monkeypatch):
         ({"formats": ()}, ValueError, "Received: formats=()"),
         ({"latent_dim": LATENT_DIM + 1}, ValueError, "latent_dim=9"),
         ({"latent_dim": 0}, ValueError, "Received: latent_dim=0"),
+        # An int, not a bool or a whole float.
+        ({"latent_dim": True}, ValueError,
+         "latent_dim must be a positive integer. Received: latent_dim=True"),
+        ({"latent_dim": 8.0}, ValueError,
+         "latent_dim must be a positive integer. Received: latent_dim=8.0"),
         (
             {"label_spec": {"num_classes": 10}},
             ValueError,
-            "conditional generator must be a LabelSpec",
+            r"label_spec is not a LabelSpec dict \('kind'\)\. Received: "
+            r"label_spec=\{'num_classes': 10\}",
         ),
         (
             {"extra_metadata": {"latent_dim": 3}},
@@ -384,7 +400,7 @@ def tiny_runs(tmp_path_factory):
 def _conditions(gan, batch, seed=0):
     """Valid labels (or codes) for `gan`, in the dataset's format."""
     rng = np.random.default_rng(seed)
-    if hasattr(gan, "sample_codes"):
+    if gan.code_spec is not None:
         return gan.sample_codes(batch, tf.constant([seed, 1])).numpy()
     spec = gan.label_spec
     if spec.kind == "multi_hot":
@@ -430,6 +446,9 @@ def test_conditional_export_matches_generate(conditional_export):
         assert set(kwargs) == {"z", name}  # keyword inputs
         assert kwargs[name].shape.as_list() == [None, *condition.shape[1:]]
         assert kwargs[name].dtype == condition.dtype
+    # The loaded object's functions take the same keywords.
+    np.testing.assert_array_equal(
+        sample_fn.saved_model.generate_raw(**inputs)["samples"].numpy(), raw)
 
 
 def test_conditional_metadata(conditional_export):
@@ -447,6 +466,11 @@ def test_conditional_metadata(conditional_export):
         assert codes["categorical"] == gan.categorical_codes
         assert codes["continuous"] == gan.continuous_codes
         assert codes["code_dim"] == gan.code_dim
+        assert CodeSpec.from_dict(codes) == gan.code_spec
+        assert codes == {**gan.code_spec.to_dict(),
+                         "code_dim": gan.code_spec.code_dim,
+                         "layout": gan.code_spec.layout(),
+                         "format": gan.code_spec.format}
         assert [(c["kind"], c["start"], c["width"])
                 for c in codes["layout"]] == (
             [("categorical", 0, gan.categorical_codes[0])]
@@ -583,12 +607,55 @@ def test_class_label_export_round_trip(tmp_path):
         sample_fn(z, labels[:2])
 
 
+def _tiny_code_generator(code_dim):
+    """A tiny [z, codes (batch, code_dim)] -> (4, 4, 3) image generator."""
+    z = keras.Input((LATENT_DIM,), name="z")
+    codes = keras.Input((code_dim,), name="codes")
+    x = keras.layers.Concatenate()([z, codes])
+    x = keras.layers.Dense(4 * 4 * 3, activation="tanh")(x)
+    x = keras.layers.Reshape((4, 4, 3))(x)
+    return keras.Model([z, codes], x, name="tiny_code_generator")
+
+
+def test_code_export_takes_a_code_spec_or_its_dict(tmp_path):
+    spec = CodeSpec(categorical=(3, 2), continuous=2)
+    generator = _tiny_code_generator(spec.code_dim)
+    exports = {}
+    for how, code_spec in (("spec", spec), ("dict", spec.to_dict())):
+        exports[how] = export.export_generator(
+            generator, str(tmp_path / how), latent_dim=LATENT_DIM,
+            sample_kind="image", dataset="tiny", code_spec=code_spec,
+            formats=("saved_model",))
+    assert exports["spec"] == exports["dict"]
+    codes = exports["spec"]["codes"]
+    assert list(codes) == ["categorical", "continuous", "code_dim",
+                           "layout", "format"]
+    assert codes["categorical"] == [3, 2] and codes["continuous"] == 2
+    assert codes["code_dim"] == 7
+    assert codes["layout"] == spec.layout()
+    assert codes["format"] == spec.format
+    # A client rebuilds the spec from the metadata.
+    assert CodeSpec.from_dict(codes) == spec
+    sample_fn, _ = export.load_exported(str(tmp_path / "dict"))
+    z = _z(batch=4)
+    condition = CodeSpec.from_dict(codes).random(4, seed=0)
+    _assert_samples_close(
+        sample_fn(z, condition),
+        _expected_samples(generator, [z, condition], "image"), "image")
+
+
 @pytest.mark.parametrize("kwargs, match", [
     ({"label_spec": "faces"}, "must be a LabelSpec"),
     ({"code_spec": {"categorical": [1]}}, "2 or more categories"),
     ({"code_spec": {"categorical": [10], "discrete": 2}},
      "keys 'categorical'"),
+    ({"code_spec": [10]}, r"must be a CodeSpec or a dict .*code_spec=\[10\]"),
     ({"code_spec": {"continuous": 0}}, "continuous codes >= 1"),
+    ({"code_spec": {"categorical": [2.0]}},
+     r"\(integers\)\. Received: code_spec=\{'categorical': \[2\.0\]\}"),
+    ({"code_spec": CodeSpec(continuous=2)},
+     r"must take two inputs \[z \(batch, latent_dim=8\), codes \(batch, "
+     r"2\) float32\]"),
     ({"code_spec": {"continuous": 2}},
      r"must take two inputs \[z \(batch, latent_dim=8\), codes \(batch, "
      r"2\) float32\]"),

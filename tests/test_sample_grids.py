@@ -126,7 +126,7 @@ def test_class_grid_has_a_row_per_class():
 
 def test_code_grids_of_an_infogan():
     gan, _ = build("infogan", info_categorical=(3, 2), info_continuous=2)
-    grids = sample_grids.code_grids(gan, LATENT)
+    grids = sample_grids.code_grids(gan.code_spec, LATENT)
     assert [g.name for g in grids] == ["categorical0", "categorical1",
                                        "continuous0", "continuous1"]
     # Categorical code i: a row per category, the other codes at 0.
@@ -138,7 +138,7 @@ def test_code_grids_of_an_infogan():
         _, codes = as_cells(grid)
         categories = np.zeros((k, 2), "int64")
         categories[:, i] = np.arange(k)
-        expected = gan.codes(categories=categories)
+        expected = gan.code_spec.encode(categories=categories)
         np.testing.assert_array_equal(
             codes, np.repeat(expected[:, None], COLUMNS, axis=1))
     # Continuous code j: swept from -1 to 1 along each row, one noise
@@ -160,11 +160,18 @@ def test_code_grids_of_an_infogan():
         assert grid.row_labels == [f"c0={r % 3}" for r in range(COLUMNS)]
     images = sample_grids.generate_grid(gan, grids[2], batch_size=20)
     assert images.shape == (COLUMNS * STEPS, SIZE, SIZE, 3)
+    # `grids` of an InfoGAN: its code spec's traversals.
+    spec = data_spec(faces.LABEL_SPEC)
+    for grid, expected in zip(sample_grids.grids(gan, spec, LATENT), grids,
+                              strict=True):
+        assert grid.name == expected.name
+        np.testing.assert_array_equal(grid.condition, expected.condition)
+        np.testing.assert_array_equal(grid.z, expected.z)
 
 
 def test_code_grids_without_categorical_codes():
     gan, _ = build("infogan", info_categorical=(), info_continuous=1)
-    (grid,) = sample_grids.code_grids(gan, LATENT)
+    (grid,) = sample_grids.code_grids(gan.code_spec, LATENT)
     assert grid.name == "continuous0"
     assert grid.row_labels == [f"z{r}" for r in range(COLUMNS)]
     np.testing.assert_allclose(grid.condition[:STEPS, 0],

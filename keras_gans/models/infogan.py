@@ -8,6 +8,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_gans.datasets import codes as codes_lib
 from keras_gans.models.gan import GAN
 
 CODE_LOSSES = ("crossentropy", "mse")
@@ -40,21 +41,19 @@ class InfoGAN(GAN):
         code_loss: "crossentropy" or "mse" for the categorical codes.
         **kwargs: as in `GAN` (loss="least_squares" gives the all-MSE
             InfoGAN of one reference report, with code_loss="mse").
+
+    Attributes:
+        code_spec: the `CodeSpec` of the codes (`categorical_codes`,
+            `continuous_codes`, `code_dim`, `sample_codes` and `codes`
+            read it).
     """
 
     def __init__(self, generator, discriminator, categorical_codes=(10,),
                  continuous_codes=2, categorical_weight=1.0,
                  continuous_weight=1.0, code_loss="crossentropy", **kwargs):
-        self.categorical_codes = [int(k) for k in categorical_codes]
-        self.continuous_codes = int(continuous_codes)
-        if any(k < 2 for k in self.categorical_codes) or (
-                self.continuous_codes < 0) or not self.code_dim:
-            raise ValueError(
-                "InfoGAN needs at least one code: categorical codes of 2 or "
-                "more categories and/or continuous codes >= 1. Received: "
-                f"categorical_codes={categorical_codes!r}, "
-                f"continuous_codes={continuous_codes!r}"
-            )
+        self.code_spec = codes_lib.CodeSpec.from_counts(
+            categorical_codes, continuous_codes,
+            names=("categorical_codes", "continuous_codes"))
         if code_loss not in CODE_LOSSES:
             raise ValueError(
                 f"Unknown code_loss. Valid names: {CODE_LOSSES}. Received: "
@@ -74,9 +73,22 @@ class InfoGAN(GAN):
                 f"categories + {self.continuous_codes} continuous)."
             )
 
+    # The code layout lives in `code_spec`; these read it (configs, saved
+    # models and callers use the constructor's names).
+
+    @property
+    def categorical_codes(self):
+        """The category count of each categorical code (a list)."""
+        return list(self.code_spec.categorical)
+
+    @property
+    def continuous_codes(self):
+        """How many continuous codes."""
+        return self.code_spec.continuous
+
     @property
     def code_dim(self):
-        return sum(self.categorical_codes) + self.continuous_codes
+        return self.code_spec.code_dim
 
     def get_config(self):
         config = super().get_config()
@@ -95,19 +107,9 @@ class InfoGAN(GAN):
 
     def sample_codes(self, batch_size, seed):
         """Random codes, (batch_size, code_dim) float32, from a stateless
-        seed (2,): uniform categories one-hot, then U[-1, 1]."""
-        seeds = tf.unstack(tf.random.experimental.stateless_split(
-            seed, len(self.categorical_codes) + 1))
-        parts = [
-            tf.one_hot(tf.random.stateless_uniform(
-                [batch_size], s, minval=0, maxval=k, dtype="int32"), k)
-            for k, s in zip(self.categorical_codes, seeds)
-        ]
-        if self.continuous_codes:
-            parts.append(tf.random.stateless_uniform(
-                [batch_size, self.continuous_codes], seeds[-1],
-                minval=-1.0, maxval=1.0))
-        return tf.concat(parts, axis=1)
+        seed (2,): uniform categories one-hot, then U[-1, 1] (see
+        `CodeSpec.sample`)."""
+        return self.code_spec.sample(batch_size, seed)
 
     def codes(self, categories=None, continuous=None, num=None):
         """Code vectors from their values (numpy), for traversals.
@@ -118,18 +120,9 @@ class InfoGAN(GAN):
             num: rows, when both are None.
 
         Returns:
-            float32 (num, code_dim).
+            float32 (num, code_dim) (see `CodeSpec.encode`).
         """
-        if num is None:
-            num = len(categories if categories is not None else continuous)
-        categories = np.zeros((num, len(self.categorical_codes)), "int64") \
-            if categories is None else np.asarray(categories)
-        continuous = np.zeros((num, self.continuous_codes), "float32") \
-            if continuous is None else np.asarray(continuous, "float32")
-        parts = [np.eye(k, dtype="float32")[categories[:, i]]
-                 for i, k in enumerate(self.categorical_codes)]
-        parts.append(continuous.reshape(num, self.continuous_codes))
-        return np.concatenate(parts, axis=1)
+        return self.code_spec.encode(categories, continuous, num)
 
     def _condition(self, labels, batch_size, seed):
         del labels
@@ -144,8 +137,9 @@ class InfoGAN(GAN):
         del labels
         q = tf.cast(fake_aux, "float32")
         total, start = 0.0, 0
-        for k in self.categorical_codes:
-            target, logits = condition[:, start:start + k], q[:, start:start + k]
+        for k in self.code_spec.categorical:
+            target = condition[:, start:start + k]
+            logits = q[:, start:start + k]
             if self.code_loss == "mse":
                 loss = tf.reduce_mean(tf.square(tf.nn.softmax(logits) - target))
             else:
@@ -153,7 +147,7 @@ class InfoGAN(GAN):
                     tf.nn.softmax_cross_entropy_with_logits(target, logits))
             total += self.categorical_weight * loss
             start += k
-        if self.continuous_codes:
+        if self.code_spec.continuous:
             total += self.continuous_weight * tf.reduce_mean(
                 tf.square(q[:, start:] - condition[:, start:]))
         if real_aux is not None:  # the discriminator's update
