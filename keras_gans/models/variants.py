@@ -99,7 +99,7 @@ VARIANTS = {
         reference="Miyato et al. 2018, arXiv:1802.05957",
     ),
 }
-# The conditional variants play DCGAN's game by default; --base_model picks
+# The conditional variants play DCGAN's game by default; base_model picks
 # another variant's loss, penalty, schedule and optimizer.
 VARIANTS.update({
     "cgan": dataclasses.replace(
@@ -121,7 +121,7 @@ VARIANTS.update({
 })
 UNCONDITIONAL = tuple(k for k, v in VARIANTS.items() if not v.conditional)
 CONDITIONAL = tuple(k for k, v in VARIANTS.items() if v.conditional)
-# The fields that make up the adversarial game (what --base_model sets).
+# The fields that make up the adversarial game (what base_model sets).
 GAME_FIELDS = ("loss", "penalty", "gp_weight", "n_critic", "clip_value",
                "optimizer", "d_learning_rate", "g_learning_rate", "beta_1",
                "beta_2", "d_normalization")

@@ -6,9 +6,9 @@ discriminator mirrors it with stride-2 convolutions down to 4x4, doubling
 the width, then one linear logit. Images are channels-last in [-1, 1].
 
 The bodies are built as functions of a tensor (`dcgan_generator_body`,
-`dcgan_discriminator_features`; the logit head is `blocks.logit_head`) so
-that conditional models can concatenate labels to the latent vector or to a
-feature map and reuse them.
+`dcgan_discriminator_features`; the logit head is
+`keras_gans.layers.blocks.logit_head`) so that conditional models can
+concatenate labels to the latent vector or to a feature map and reuse them.
 
 Reference: Radford et al. 2015, "Unsupervised Representation Learning with
 Deep Convolutional Generative Adversarial Networks", arXiv:1511.06434.
