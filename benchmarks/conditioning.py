@@ -59,12 +59,13 @@ def normalized_mutual_information(a, b):
 
 def infogan_figures(run, num, seed):
     gan, config, spec = run_dir.load_gan(run)
-    k = gan.categorical_codes[0]
+    code_spec = gan.code_spec
+    k = code_spec.categorical[0]
     rng = np.random.default_rng(seed)
     z = rng.standard_normal((num, config.latent_dim)).astype("float32")
-    categories = rng.integers(0, k, (num, len(gan.categorical_codes)))
-    continuous = rng.uniform(-1, 1, (num, gan.continuous_codes))
-    codes = gan.codes(categories=categories, continuous=continuous)
+    categories = rng.integers(0, k, (num, len(code_spec.categorical)))
+    continuous = rng.uniform(-1, 1, (num, code_spec.continuous))
+    codes = code_spec.encode(categories=categories, continuous=continuous)
     images = np.concatenate([np.asarray(gan.generate(z[i:i + 500],
                                                      codes[i:i + 500]))
                              for i in range(0, num, 500)])

@@ -11,6 +11,7 @@ import tensorflow as tf
 
 from keras_gans import models
 from keras_gans import networks
+from keras_gans.datasets import codes
 from keras_gans.models import GAN
 from keras_gans.models import variants
 
@@ -33,11 +34,12 @@ def _check_labelled(config, spec):
     kind = variants.get(config.model).conditioning
     if kind in ("labels", "classifier") and spec.label_spec is None:
         raise ValueError(
-            f"--model={config.model} learns from labels, and "
-            f"--dataset={config.dataset} has none"
+            f"model {config.model!r} learns from labels, and dataset "
+            f"{config.dataset!r} has none"
             + (f" in {config.data_dir} (a folder needs class sub-folders "
                "or a tags.csv)" if config.data_dir else "")
-            + ". Use --model=infogan for unlabelled images."
+            + ". Use model 'infogan' for unlabelled images. Received: "
+            f"model={config.model!r}, dataset={config.dataset!r}"
         )
 
 
@@ -51,7 +53,8 @@ def _build_conditional_networks(config, spec):
                   normalization=config.g_normalization)
     d_args = dict(common, normalization=config.d_normalization)
     if variant.conditioning == "codes":
-        code_dim = sum(config.info_categorical) + config.info_continuous
+        code_dim = codes.CodeSpec(config.info_categorical,
+                                  config.info_continuous).code_dim
         generator = networks.build_code_generator(code_dim, **g_args)
         discriminator = networks.build_discriminator_with_heads(
             [("q", code_dim)],

@@ -11,6 +11,7 @@ import sys
 from typing import Optional
 
 from keras_gans import validation
+from keras_gans.datasets import codes
 from keras_gans import datasets
 from keras_gans import losses
 from keras_gans import penalties
@@ -153,11 +154,11 @@ def resolve(config):
     game = variant
     if config.base_model is not None:
         validation.check_choice("base_model", config.base_model,
-                             variants.UNCONDITIONAL)
+                                variants.UNCONDITIONAL)
         if not variant.conditional:
             raise ValueError(
                 "base_model sets the game of a conditional model (cgan, "
-                f"acgan, infogan); --model={config.model} has its own. "
+                f"acgan, infogan); model {config.model!r} has its own. "
                 f"Received: base_model={config.base_model!r}"
             )
         game = variants.get(config.base_model)
@@ -243,7 +244,7 @@ def validate(config):
                 f"{config.keep_best!r}, eval_every=0"
             )
         validation.check_choice("keep_best", config.keep_best.split("/")[0],
-                             KEEP_BEST_METRICS)
+                                KEEP_BEST_METRICS)
     losses.check_target_options(
         config.loss, config.label_smoothing, config.real_label_range,
         config.fake_label_range,
@@ -293,34 +294,36 @@ def _validate_conditioning(config):
                 given.append(f"{flag}=True")
         if given:
             raise ValueError(
-                f"--model={config.model} is unconditional: conditioning "
-                "options apply to --model=" + "|".join(variants.CONDITIONAL)
-                + ". Received: " + ", ".join(given)
+                f"model {config.model!r} is unconditional: conditioning "
+                "options apply to the conditional models ("
+                + ", ".join(variants.CONDITIONAL) + "). Received: "
+                + ", ".join([f"model={config.model!r}"] + given)
             )
         return
     validation.check_choice("g_conditioning", config.g_conditioning,
-                         layers.G_SCHEMES)
+                            layers.G_SCHEMES)
     validation.check_choice("d_conditioning", config.d_conditioning,
-                         layers.D_SCHEMES)
+                            layers.D_SCHEMES)
     data_kind = datasets.dataset_defaults(config.dataset).kind
     if data_kind != "image":
         raise ValueError(
-            f"--model={config.model} builds conditional DCGAN networks for "
-            f"labelled images; --dataset={config.dataset} is a 2-D point "
+            f"model {config.model!r} builds conditional DCGAN networks for "
+            f"labelled images; dataset {config.dataset!r} is a 2-D point "
             "mixture without labels. Use an image dataset (faces, shapes, "
-            "mnist, ...)."
+            f"mnist, ...). Received: model={config.model!r}, "
+            f"dataset={config.dataset!r}"
         )
     if kind == "labels" and config.d_conditioning == "none":
         raise ValueError(
             "cgan's discriminator must read the labels: d_conditioning "
             "'input', 'first_conv' or 'projection' (a discriminator that "
-            "classifies instead is --model=acgan). Received: "
+            "classifies instead is model 'acgan'). Received: "
             "d_conditioning='none'"
         )
     if kind != "labels":
         if config.d_conditioning != "none":
             raise ValueError(
-                f"--model={config.model}'s discriminator does not read "
+                f"model {config.model!r}'s discriminator does not read "
                 "labels (its heads predict them; reading them would make "
                 "that trivial): d_conditioning must be 'none'. Received: "
                 f"d_conditioning={config.d_conditioning!r}"
@@ -329,12 +332,12 @@ def _validate_conditioning(config):
             raise ValueError(
                 "matching_aware shows the discriminator real images with "
                 "wrong labels, so it needs a discriminator that reads "
-                f"labels (--model=cgan). Received: model={config.model!r}, "
+                f"labels (model 'cgan'). Received: model={config.model!r}, "
                 "matching_aware=True"
             )
     if config.classify_fakes and kind != "classifier":
         raise ValueError(
-            "classify_fakes trains an auxiliary classifier (--model=acgan). "
+            "classify_fakes trains an auxiliary classifier (model 'acgan'). "
             f"Received: model={config.model!r}, classify_fakes=True"
         )
     if kind == "codes" and config.g_conditioning != "concat":
@@ -359,17 +362,11 @@ def _validate_conditioning(config):
                 f"{name}={value!r}"
             )
     if kind == "codes":
-        if any(int(k) != k or k < 2 for k in config.info_categorical) or (
-                not config.info_categorical and not config.info_continuous):
-            raise ValueError(
-                "InfoGAN needs codes: info_categorical lists category "
-                "counts of at least 2 (e.g. 10 or 10,4; empty for none) "
-                "and/or info_continuous >= 1. Received: info_categorical="
-                f"{config.info_categorical!r}, "
-                f"info_continuous={config.info_continuous!r}"
-            )
+        codes.CodeSpec.from_counts(
+            config.info_categorical, config.info_continuous,
+            names=("info_categorical", "info_continuous"))
         validation.check_choice("info_code_loss", config.info_code_loss,
-                             ("crossentropy", "mse"))
+                                ("crossentropy", "mse"))
 
 
 def check_resumable(saved, current):
@@ -391,5 +388,5 @@ def check_resumable(saved, current):
         raise ValueError(
             f"{current.output_dir} holds a run with another configuration, "
             "so it cannot be resumed: " + "; ".join(differences) + ". Use a "
-            "new --output_dir, or the same settings to continue."
+            "new output_dir, or the same settings to continue."
         )

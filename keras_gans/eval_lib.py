@@ -11,7 +11,6 @@ import dataclasses
 import logging
 import os
 
-import numpy as np
 
 from keras_gans import datasets
 from keras_gans import eval_report
@@ -19,6 +18,7 @@ from keras_gans import evaluation as evaluation_lib
 from keras_gans import evaluators
 from keras_gans import export as export_lib
 from keras_gans import run_dir as run_dir_lib
+from keras_gans.datasets import codes
 
 log = logging.getLogger("keras_gans")
 
@@ -48,17 +48,6 @@ def make_evaluation(config, spec, num_samples, run_dir=None):
         spec, evaluator=evaluator, inception=inception,
         num_samples=num_samples, data_dir=config.data_dir,
     )
-
-
-def _random_codes(categorical, continuous, num, seed):
-    """InfoGAN codes (num, code_dim) float32 from numpy: uniform
-    categories one-hot, then U[-1, 1] (an export's codes input)."""
-    rng = np.random.default_rng([seed, 17])
-    parts = [np.eye(k, dtype="float32")[rng.integers(0, k, num)]
-             for k in categorical]
-    parts.append(rng.uniform(-1.0, 1.0, (num, continuous)).astype(
-        "float32"))
-    return np.concatenate(parts, axis=1)
 
 
 def evaluate(config, output_dir=None, export_dir=None, num_samples=None,
@@ -97,10 +86,11 @@ def evaluate(config, output_dir=None, export_dir=None, num_samples=None,
             where = (f" in {data_config.data_dir}" if data_config.data_dir
                      else "")
             raise ValueError(
-                f"The export's labels are not those of --dataset="
-                f"{spec.name}{where}: it takes "
+                "The export's labels are not those of dataset "
+                f"{spec.name!r}{where}: it takes "
                 f"{', '.join(exported_labels['tags'][:6])}, ...; give the "
-                "--data_dir it was trained on."
+                "data_dir it was trained on. Received: "
+                f"data_dir={data_config.data_dir!r}"
             )
 
         def make_sampler(evaluation):
@@ -110,20 +100,17 @@ def evaluate(config, output_dir=None, export_dir=None, num_samples=None,
                 if evaluation.real_labels is None:
                     raise ValueError(
                         "A conditional export is evaluated on the labels "
-                        f"of labelled real data; --dataset={spec.name} "
+                        f"of labelled real data; dataset {spec.name!r} "
                         "gave none."
                     )
                 return evaluation_lib.generator_sampler(
                     sample_fn, metadata["latent_dim"], name=name,
                     condition_fn=evaluation.reference_labels)
             if metadata.get("codes"):
-                codes = metadata["codes"]
+                code_spec = codes.CodeSpec.from_dict(metadata["codes"])
                 return evaluation_lib.generator_sampler(
                     sample_fn, metadata["latent_dim"], name=name,
-                    requested=False,
-                    condition_fn=lambda num, seed: _random_codes(
-                        codes["categorical"], codes["continuous"], num,
-                        seed))
+                    requested=False, condition_fn=code_spec.random)
             return evaluation_lib.generator_sampler(
                 sample_fn, metadata["latent_dim"], name=name)
 

@@ -137,12 +137,12 @@ def gan_sampler(gan, latent_dim, evaluation=None, name="generator"):
     compare like with like, and accuracy is measured. InfoGAN draws random
     codes.
     """
-    if hasattr(gan, "sample_codes"):
+    if gan.code_spec is not None:
         return generator_sampler(
             gan.generate, latent_dim, name=name, requested=False,
-            condition_fn=lambda num, seed: gan.sample_codes(
+            condition_fn=lambda num, seed: gan.code_spec.sample(
                 num, np.asarray([seed, 17], "int64")).numpy())
-    if getattr(gan, "label_spec", None) is not None:
+    if gan.label_spec is not None:
         if evaluation is None or evaluation.real_labels is None:
             raise ValueError(
                 "A conditional generator is evaluated on the labels of "

@@ -125,11 +125,7 @@ def export_run(config, gan=None, spec=None, export_dir=None, formats=None):
         "loss": config.loss,
         "generator_steps": int(gan.g_optimizer.iterations.numpy()),
     }
-    label_spec = getattr(gan, "label_spec", None)
-    code_spec = None
-    if hasattr(gan, "categorical_codes"):
-        code_spec = {"categorical": list(gan.categorical_codes),
-                     "continuous": int(gan.continuous_codes)}
+    label_spec, code_spec = gan.label_spec, gan.code_spec
     if label_spec is not None or code_spec is not None:
         # How the condition enters the networks (unconditional exports
         # keep the metadata they had).

@@ -38,7 +38,7 @@ def parse_conditions(label_spec, condition):
     texts = [text.strip() for text in condition.split(";")]
     if not any(texts) or not all(texts):
         raise ValueError(
-            "--condition needs one condition per \";\"-separated part, "
+            "condition needs one condition per \";\"-separated part, "
             f"e.g. \"{' '.join(label_spec.tags[:2])}\". Known tags: "
             f"{', '.join(repr(t) for t in label_spec.tags)}. "
             f"Received: condition={condition!r}"
@@ -63,7 +63,7 @@ def sample(output_dir, num_samples, seed=0, path=None, condition=None):
       `<path stem>_<grid name>.png`; the .npy files hold every grid's
       samples and labels, in grid order.
     - InfoGAN: `num_samples` samples for random codes
-      (`InfoGAN.sample_codes` with `seed`), the codes in
+      (`CodeSpec.sample` with `seed`), the codes in
       `<path stem>_codes.npy`.
 
     Args:
@@ -84,15 +84,15 @@ def sample(output_dir, num_samples, seed=0, path=None, condition=None):
         ValueError: `condition` for a model that takes no labels.
     """
     gan, config, spec = run_dir.load_gan(output_dir)
-    label_spec = getattr(gan, "label_spec", None)
+    label_spec = gan.label_spec
     if condition is not None and label_spec is None:
         what = ("takes InfoGAN codes, not labels (sample without "
-                "--condition: random codes)"
-                if hasattr(gan, "categorical_codes")
+                "a condition: random codes)"
+                if gan.code_spec is not None
                 else "is unconditional")
         raise ValueError(
-            f"--condition names labels of a label-conditional model "
-            f"(cgan, acgan); --model={config.model} {what}. "
+            "condition names labels of a label-conditional model "
+            f"(cgan, acgan); model {config.model!r} {what}. "
             f"Received: condition={condition!r}"
         )
     path = path or os.path.join(
@@ -130,8 +130,8 @@ def sample(output_dir, num_samples, seed=0, path=None, condition=None):
             labels = np.repeat(rows, num_samples, axis=0)
             z = np.tile(z, (len(rows), 1))
             samples = sample_grids.generate_batched(gan, z, labels)
-        elif hasattr(gan, "sample_codes"):
-            codes = gan.sample_codes(
+        elif gan.code_spec is not None:
+            codes = gan.code_spec.sample(
                 num_samples, np.asarray([seed, 0], "int64")).numpy()
             samples = sample_grids.generate_batched(gan, z, codes)
         else:

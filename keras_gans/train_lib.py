@@ -98,7 +98,8 @@ def train(config, strategy=None):
     csv_path = os.path.join(output_dir, run_dir.HISTORY_FILE)
     callbacks = [
         keras.callbacks.BackupAndRestore(
-            os.path.join(output_dir, run_dir.CHECKPOINT_DIR), delete_checkpoint=False
+            os.path.join(output_dir, run_dir.CHECKPOINT_DIR),
+            delete_checkpoint=False,
         ),
         gan_callbacks.SamplePictures(
             output_dir, spec, config.latent_dim, seed=config.seed
@@ -108,8 +109,8 @@ def train(config, strategy=None):
     if config.eval_every and chief:
         # Before the CSVLogger and the checkpoint: they read its logs.
         evaluate = gan_callbacks.EvaluateGenerator(
-            eval_lib.make_evaluation(config, spec,
-                            config.eval_samples or CALLBACK_EVAL_SAMPLES),
+            eval_lib.make_evaluation(
+                config, spec, config.eval_samples or CALLBACK_EVAL_SAMPLES),
             config.latent_dim, every=config.eval_every,
             epochs=config.epochs, seed=config.seed,
             conditional=variants.get(config.model).conditioning in (
@@ -150,9 +151,9 @@ def _keep_best(config, keys, csv_path, output_dir, resuming):
     """A checkpoint keeping best.weights.h5 by `config.keep_best`."""
     if config.keep_best not in keys:
         raise ValueError(
-            f"--keep_best={config.keep_best} is not measured on "
-            f"--dataset={config.dataset}; the evaluation gives: "
-            f"{', '.join(keys)}"
+            f"keep_best metric {config.keep_best!r} is not measured on "
+            f"dataset {config.dataset!r}; the evaluation gives: "
+            f"{', '.join(keys)}. Received: keep_best={config.keep_best!r}"
         )
     higher = evaluation_lib.higher_is_better(config.keep_best)
     # A resumed run must beat the best of the epochs before it.
@@ -165,15 +166,3 @@ def _keep_best(config, keys, csv_path, output_dir, resuming):
         initial_value_threshold=threshold, verbose=config.verbose,
     )
 
-
-# TEMPORARY during the split (issue 13): the old names, until callers move.
-from keras_gans.builders import build_gan, build_networks, get_strategy  # noqa
-from keras_gans.eval_lib import evaluate, make_evaluation  # noqa
-from keras_gans.history import best_value as _best_so_far_value  # noqa
-from keras_gans.run_dir import (  # noqa
-    BEST_WEIGHTS_FILE, CHECKPOINT_DIR, CONFIG_FILE, DATA_SPEC_FILE, EVAL_DIR,
-    HISTORY_FILE, load_gan, read_config, read_data_spec)
-from keras_gans.run_dir import export_run as export  # noqa
-from keras_gans.sampling import parse_conditions, sample  # noqa
-resolve_config = config_lib.resolve
-_best_so_far = _best_so_far_value

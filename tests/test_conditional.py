@@ -13,8 +13,8 @@ from absl import flags
 from absl.testing import flagsaver
 
 from flags import config_flags
+from keras_gans import builders
 from keras_gans import config as config_lib
-from keras_gans import datasets
 from keras_gans import layers
 from keras_gans import models
 from keras_gans import networks
@@ -25,13 +25,16 @@ from keras_gans.datasets.codes import CodeSpec
 from keras_gans.datasets.labels import Attribute
 from keras_gans.datasets.labels import LabelSpec
 from keras_gans.models.conditional import mismatched_labels
-from tests.test_train_lib import generator_weights
-from tests.test_train_lib import tiny_config
+from tests.helpers import BATCH
+from tests.helpers import LATENT
+from tests.helpers import SIZE
+from tests.helpers import build
+from tests.helpers import data_spec
+from tests.helpers import generator_weights
+from tests.helpers import resolved
+from tests.helpers import tiny_config
 
 FLAGS = flags.FLAGS
-SIZE = 16
-LATENT = 8
-BATCH = 4
 CLASSES = LabelSpec.for_classes(("cat", "dog", "owl", "fox", "eel"))
 LABEL_SPECS = {
     "attributes": faces.LABEL_SPEC,
@@ -52,22 +55,6 @@ def _clear_keras_session():
 # ----------------------------------------------------------------------
 # Helpers: tiny configs, specs and data.
 
-def resolved(model, **overrides):
-    """A resolved tiny config (the dataset fields only pass validation:
-    the networks are built for `data_spec`'s images)."""
-    values = dict(model=model, dataset="faces", image_size=32,
-                  latent_dim=LATENT, base_width=4, batch_size=BATCH,
-                  epochs=1, steps_per_epoch=1, lr_decay="none", verbose=0,
-                  seed=1)
-    values.update(overrides)
-    return config_lib.resolve(config_lib.TrainConfig(**values))
-
-
-def data_spec(label_spec, size=SIZE, name="synthetic"):
-    return datasets.DataSpec(name, "image", (size, size, 3),
-                             label_spec=label_spec)
-
-
 def random_labels(label_spec, num, rng):
     """`num` random labels in the dataset's format."""
     if label_spec.kind == "class":
@@ -87,12 +74,6 @@ def batches(label_spec, rows, seed=0, size=SIZE):
         return tf.data.Dataset.from_tensors(images).repeat()
     return tf.data.Dataset.from_tensors(
         (images, random_labels(label_spec, rows, rng))).repeat()
-
-
-def build(model, label_spec=faces.LABEL_SPEC, **overrides):
-    """(compiled GAN, resolved config) through train_lib.build_gan."""
-    config = resolved(model, **overrides)
-    return train_lib.build_gan(config, data_spec(label_spec)), config
 
 
 def weights(model):
@@ -329,7 +310,7 @@ def test_conditional_model_refuses_unlabelled_batches():
 
 def test_infogan_trains_on_unlabelled_images():
     config = resolved("infogan", info_categorical=(3,), info_continuous=1)
-    gan = train_lib.build_gan(config, data_spec(None))
+    gan = builders.build_gan(config, data_spec(None))
     g0 = weights(gan.generator)
     history = eager_step(gan, None)
     assert unmoved(gan.generator, g0) == []
@@ -341,31 +322,31 @@ def test_infogan_trains_on_unlabelled_images():
 
 @pytest.mark.parametrize("overrides, expected", [
     (dict(model="dcgan", d_conditioning="projection"),
-     ["--model=dcgan is unconditional", "d_conditioning='projection'"]),
+     ["model 'dcgan' is unconditional", "d_conditioning='projection'"]),
     (dict(model="wgan_gp", g_conditioning="cbn", matching_aware=True),
      ["unconditional", "g_conditioning='cbn'", "matching_aware=True"]),
     (dict(model="cgan", d_conditioning="none"),
-     ["cgan", "d_conditioning='none'", "--model=acgan"]),
+     ["cgan", "d_conditioning='none'", "model 'acgan'"]),
     (dict(model="acgan", d_conditioning="projection"),
-     ["--model=acgan", "d_conditioning='projection'"]),
+     ["model 'acgan'", "d_conditioning='projection'"]),
     (dict(model="infogan", d_conditioning="input"),
-     ["--model=infogan", "d_conditioning='input'"]),
+     ["model 'infogan'", "d_conditioning='input'"]),
     (dict(model="acgan", matching_aware=True),
-     ["model='acgan'", "matching_aware=True", "--model=cgan"]),
+     ["model='acgan'", "matching_aware=True", "model 'cgan'"]),
     (dict(model="cgan", classify_fakes=True),
-     ["--model=acgan", "model='cgan'", "classify_fakes=True"]),
+     ["model 'acgan'", "model='cgan'", "classify_fakes=True"]),
     (dict(model="lsgan", classify_fakes=True),
-     ["--model=lsgan is unconditional", "classify_fakes=True"]),
+     ["model 'lsgan' is unconditional", "classify_fakes=True"]),
     (dict(model="infogan", g_conditioning="embedding"),
      ["InfoGAN", "g_conditioning='embedding'"]),
     (dict(model="cgan", dataset="grid", image_size=None),
-     ["--model=cgan", "--dataset=grid"]),
+     ["model 'cgan'", "Received: model='cgan', dataset='grid'"]),
     (dict(model="infogan", dataset="ring", image_size=None),
-     ["--model=infogan", "--dataset=ring"]),
+     ["model 'infogan'", "dataset 'ring'"]),
     (dict(model="cgan", g_conditioning="cbn", g_normalization="layer"),
      ["g_conditioning='cbn'", "g_normalization='layer'"]),
     (dict(model="wgan_gp", base_model="dcgan"),
-     ["--model=wgan_gp", "base_model='dcgan'"]),
+     ["model 'wgan_gp'", "base_model='dcgan'"]),
     (dict(model="cgan", base_model="cgan"),
      ["Unknown base_model", "'wgan_gp'", "base_model='cgan'"]),
     (dict(model="cgan", g_conditioning="film"),
@@ -473,10 +454,11 @@ def test_conditional_model_on_unlabelled_data_fails_clearly(model):
                       image_size=SIZE)
     spec = data_spec(None, name="folder")
     with pytest.raises(ValueError) as info:
-        train_lib.build_networks(config, spec)
+        builders.build_networks(config, spec)
     message = str(info.value)
-    for text in (f"--model={model}", "--dataset=folder",
-                 "/data/no_classes", "--model=infogan"):
+    for text in (f"model {model!r}", "dataset 'folder'",
+                 "/data/no_classes", "model 'infogan'",
+                 f"Received: model={model!r}, dataset='folder'"):
         assert text in message, message
 
 

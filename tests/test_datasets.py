@@ -8,6 +8,8 @@ import pytest
 from keras_gans import TrainConfig
 from keras_gans import config as config_lib
 from keras_gans import datasets
+from keras_gans import run_dir
+from keras_gans import sampling
 from keras_gans import train_lib
 from keras_gans import visualize
 from keras_gans.datasets import dump
@@ -143,7 +145,7 @@ def test_faces_run_trains_samples_and_keeps_its_data_spec(tmp_path):
     )
     train_lib.train(config)
     assert os.path.exists(tmp_path / "samples" / "epoch_0001.png")
-    spec = train_lib.read_data_spec(str(tmp_path), config)
+    spec = run_dir.read_data_spec(str(tmp_path), config)
     assert spec.label_spec == faces.LABEL_SPEC
-    samples, _ = train_lib.sample(str(tmp_path), 5)
+    samples, _ = sampling.sample(str(tmp_path), 5)
     assert samples.shape == (5, 32, 32, 3) and samples.dtype == np.uint8

@@ -9,9 +9,12 @@ import pytest
 
 from keras_gans import callbacks
 from keras_gans import config as config_lib
+from keras_gans import eval_lib
 from keras_gans import eval_report
 from keras_gans import evaluation
 from keras_gans import evaluators
+from keras_gans import history as history_lib
+from keras_gans import run_dir
 from keras_gans import train_lib
 from keras_gans.datasets import dump
 from keras_gans.datasets import faces
@@ -213,14 +216,14 @@ def test_callback_logs_metrics_and_keeps_best(tmp_path):
     assert math.isnan(fd[0]) and all(np.isfinite(fd[1:]))
     # SamplePictures' mode coverage stays on every epoch.
     assert all(np.isfinite(history.history["modes_covered"]))
-    assert os.path.exists(tmp_path / train_lib.BEST_WEIGHTS_FILE)
+    assert os.path.exists(tmp_path / run_dir.BEST_WEIGHTS_FILE)
     assert os.path.exists(tmp_path / "metrics.png")
-    header = open(tmp_path / train_lib.HISTORY_FILE).readline()
+    header = open(tmp_path / run_dir.HISTORY_FILE).readline()
     assert "fd" in header.split(",") and "recall" in header.split(",")
     # Resuming must beat the best so far to overwrite best.weights.h5.
     best = min(v for v in fd if np.isfinite(v))
-    assert train_lib._best_so_far(
-        str(tmp_path / train_lib.HISTORY_FILE), "fd", False) == best
+    assert history_lib.best_value(
+        str(tmp_path / run_dir.HISTORY_FILE), "fd", False) == best
 
 
 @pytest.mark.parametrize("overrides, match", [
@@ -252,7 +255,8 @@ def test_evaluate_callback_needs_an_integer_period(every):
 
 
 def test_keep_best_of_an_unmeasured_metric_fails(tmp_path):
-    with pytest.raises(ValueError, match="accuracy is not measured"):
+    with pytest.raises(ValueError, match="'accuracy' is not measured on "
+                       "dataset 'grid'.*Received: keep_best='accuracy'"):
         train_lib.train(tiny_grid_config(tmp_path, keep_best="accuracy"))
 
 
@@ -261,11 +265,11 @@ def test_evaluate_a_run_and_its_export(tmp_path):
     train_lib.train(tiny_grid_config(run, eval_every=0, keep_best=None,
                                      export_format=("saved_model",)))
     config = config_lib.TrainConfig()
-    result, path = train_lib.evaluate(config, output_dir=str(run),
+    result, path = eval_lib.evaluate(config, output_dir=str(run),
                                       num_samples=300)
-    assert os.path.dirname(path) == str(run / train_lib.EVAL_DIR)
+    assert os.path.dirname(path) == str(run / run_dir.EVAL_DIR)
     assert set(result["metrics"]) >= {"fd", "kid", "modes_covered"}
-    exported, _ = train_lib.evaluate(config, export_dir=str(run / "export"),
+    exported, _ = eval_lib.evaluate(config, export_dir=str(run / "export"),
                                      num_samples=300)
     # The export computes the same generator.
     assert exported["metrics"]["fd"] == pytest.approx(
@@ -281,7 +285,7 @@ def test_inception_weights_add_fid_and_stand_in_for_an_evaluator(
                                    weights=None).save_weights(path)
     config = config_lib.TrainConfig(inception_weights=path)
     spec = registry.dataset_spec("faces")
-    run = train_lib.make_evaluation(config, spec, num_samples=12)
+    run = eval_lib.make_evaluation(config, spec, num_samples=12)
     result = run(evaluation.real_sampler(spec), seed=3)
     assert {"fd", "fid_inception", "kid_inception"} <= set(
         result["metrics"])
@@ -296,7 +300,7 @@ def test_inception_weights_add_fid_and_stand_in_for_an_evaluator(
                                     data_dir=str(data))
     spec = registry.dataset_spec("faces", data_dir=str(data),
                                  image_size=32)
-    run = train_lib.make_evaluation(config, spec, num_samples=12)
+    run = eval_lib.make_evaluation(config, spec, num_samples=12)
     metrics = run(evaluation.real_sampler(spec, data_dir=str(data)))[
         "metrics"]
     assert run.feature_space == "InceptionV3"

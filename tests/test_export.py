@@ -11,7 +11,11 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from keras_gans import eval_lib
 from keras_gans import export
+from keras_gans import run_dir
+from keras_gans import sampling
+from keras_gans import train_lib
 from keras_gans.datasets.codes import CodeSpec
 
 LATENT_DIM = 8
@@ -376,8 +380,6 @@ def tiny_runs(tmp_path_factory):
     """`get(model)`: (gan, run dir, export dir) of a one-step 32px run,
     trained and exported on first use, shared by the module's tests."""
     from keras_gans import config as config_lib
-    from keras_gans import train_lib
-
     cache = {}
 
     def get(model):
@@ -388,8 +390,8 @@ def tiny_runs(tmp_path_factory):
                 epochs=1, steps_per_epoch=1, batch_size=4, base_width=8,
                 output_dir=str(out), export_format=(), verbose=0)
             gan, _ = train_lib.train(config)
-            export_dir = train_lib.export(
-                train_lib.read_config(str(out)), gan=gan,
+            export_dir = run_dir.export_run(
+                run_dir.read_config(str(out)), gan=gan,
                 export_dir=str(out / "export"), formats=_formats())
             cache[model] = gan, str(out), export_dir
         return cache[model]
@@ -679,15 +681,13 @@ def test_unconditional_sample_fn_refuses_labels(exported):
         sample_fn(_z(batch=2), np.zeros((2, 4), "int32"))
 
 
-# train_lib.sample of conditional runs.
+# sampling.sample of conditional runs.
 
 
 def test_sample_with_a_condition(tiny_runs, tmp_path):
-    from keras_gans import train_lib
-
     gan, run_dir, _ = tiny_runs("acgan")
     path = str(tmp_path / "blue.png")
-    samples, written = train_lib.sample(
+    samples, written = sampling.sample(
         run_dir, 6, seed=1, path=path, condition="blue hair, red eyes")
     assert written == path and os.path.getsize(path) > 0
     assert samples.shape == (6, 32, 32, 3) and samples.dtype == np.uint8
@@ -697,7 +697,7 @@ def test_sample_with_a_condition(tiny_runs, tmp_path):
     assert labels.shape == (6, 4) and labels.dtype == np.int32
     assert (labels == expected).all()
     # Several conditions: a row each, the same noise in every row.
-    samples, _ = train_lib.sample(
+    samples, _ = sampling.sample(
         run_dir, 3, seed=1, path=str(tmp_path / "rows.png"),
         condition="blue hair, red eyes; green hair blue eyes glasses")
     labels = np.load(tmp_path / "rows_labels.npy")
@@ -708,24 +708,21 @@ def test_sample_with_a_condition(tiny_runs, tmp_path):
 
 
 def test_sample_with_an_unknown_tag_lists_known_tags(tiny_runs, tmp_path):
-    from keras_gans import train_lib
     from keras_gans.datasets import labels as labels_lib
 
     _, run_dir, _ = tiny_runs("acgan")
     with pytest.raises(labels_lib.UnknownTagError,
                        match="Unknown tag 'plaid hair'.*Known tags: "
                              "'orange hair'.*'blue eyes', 'glasses'"):
-        train_lib.sample(run_dir, 2, path=str(tmp_path / "x.png"),
+        sampling.sample(run_dir, 2, path=str(tmp_path / "x.png"),
                          condition="plaid hair, red eyes")
     assert not os.path.exists(tmp_path / "x.png")
 
 
 def test_sample_without_condition_writes_the_grids(tiny_runs, tmp_path):
     from keras_gans import sample_grids
-    from keras_gans import train_lib
-
     gan, run_dir, _ = tiny_runs("acgan")
-    samples, path = train_lib.sample(run_dir, 4, path=str(
+    samples, path = sampling.sample(run_dir, 4, path=str(
         tmp_path / "grid.png"))
     assert path == str(tmp_path / "grid.png")
     columns = sample_grids.COLUMNS
@@ -743,33 +740,29 @@ def test_sample_without_condition_writes_the_grids(tiny_runs, tmp_path):
 def test_sample_condition_of_a_model_without_labels(tiny_runs, tmp_path,
                                                    model):
     from keras_gans import config as config_lib
-    from keras_gans import train_lib
-
     if model == "infogan":
         gan, run_dir, _ = tiny_runs("infogan")
-        samples, path = train_lib.sample(run_dir, 5, path=str(
+        samples, path = sampling.sample(run_dir, 5, path=str(
             tmp_path / "codes.png"))
         assert samples.shape == (5, 32, 32, 3)
         codes = np.load(tmp_path / "codes_codes.npy")
         assert codes.shape == (5, gan.code_dim)
-        match = "--model=infogan takes InfoGAN codes, not labels"
+        match = "model 'infogan' takes InfoGAN codes, not labels"
     else:
         run_dir = str(tmp_path / "ring")
         train_lib.train(config_lib.TrainConfig(
             model="dcgan", dataset="ring", epochs=1, steps_per_epoch=1,
             batch_size=8, output_dir=run_dir, export_format=(),
             verbose=0))
-        match = "--model=dcgan is unconditional"
+        match = "model 'dcgan' is unconditional"
     with pytest.raises(ValueError, match=match):
-        train_lib.sample(run_dir, 2, condition="blue hair, red eyes")
+        sampling.sample(run_dir, 2, condition="blue hair, red eyes")
 
 
 def test_evaluate_an_infogan_export_draws_random_codes(tiny_runs, tmp_path):
     from keras_gans import config as config_lib
-    from keras_gans import train_lib
-
     _, _, export_dir = tiny_runs("infogan")
-    result, path = train_lib.evaluate(
+    result, path = eval_lib.evaluate(
         config_lib.TrainConfig(), export_dir=export_dir, num_samples=20,
         report_dir=str(tmp_path))
     assert os.path.exists(path)

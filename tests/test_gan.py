@@ -7,8 +7,8 @@ import tensorflow as tf
 
 from keras_gans.models import GAN
 from keras_gans.models import variants
-from tests.conftest import point_batches
-from tests.conftest import tiny_point_networks
+from tests.helpers import point_batches
+from tests.helpers import tiny_point_networks
 
 BATCH = 8
 

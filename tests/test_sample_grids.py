@@ -14,10 +14,10 @@ from keras_gans import visualize
 from keras_gans.datasets import faces
 from keras_gans.datasets import shapes
 from keras_gans.datasets.labels import LabelSpec
-from tests.test_conditional import LATENT
-from tests.test_conditional import SIZE
-from tests.test_conditional import build
-from tests.test_conditional import data_spec
+from tests.helpers import LATENT
+from tests.helpers import SIZE
+from tests.helpers import build
+from tests.helpers import data_spec
 
 COLUMNS = sample_grids.COLUMNS
 STEPS = sample_grids.SWEEP_STEPS

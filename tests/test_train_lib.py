@@ -9,22 +9,11 @@ import pytest
 
 from keras_gans import config as config_lib
 from keras_gans import export as export_lib
+from keras_gans import run_dir
+from keras_gans import sampling
 from keras_gans import train_lib
-
-
-def tiny_config(output_dir, **overrides):
-    # No lr decay: its schedule spans the configured epochs, so a run
-    # extended from 1 to 2 epochs would follow another schedule than one
-    # configured for 2 from the start.
-    values = dict(model="wgan_gp", dataset="ring", epochs=1,
-                  steps_per_epoch=3, batch_size=8, output_dir=str(output_dir),
-                  verbose=0, lr_decay="none")
-    values.update(overrides)
-    return config_lib.TrainConfig(**values)
-
-
-def generator_weights(gan):
-    return [v.numpy() for v in gan.generator.weights]
+from tests.helpers import generator_weights
+from tests.helpers import tiny_config
 
 
 def test_run_writes_everything(tmp_path):
@@ -68,24 +57,24 @@ def test_refuses_to_resume_another_configuration(tmp_path):
 
 def test_sample_and_export_from_run_directory(tmp_path):
     train_lib.train(tiny_config(tmp_path, model="dcgan", export_format=()))
-    samples, path = train_lib.sample(str(tmp_path), 50, seed=3)
+    samples, path = sampling.sample(str(tmp_path), 50, seed=3)
     assert samples.shape == (50, 2) and os.path.getsize(path) > 0
-    again, _ = train_lib.sample(str(tmp_path), 50, seed=3)
+    again, _ = sampling.sample(str(tmp_path), 50, seed=3)
     np.testing.assert_array_equal(samples, again)
-    export_dir = train_lib.export(
-        train_lib.read_config(str(tmp_path)),
+    export_dir = run_dir.export_run(
+        run_dir.read_config(str(tmp_path)),
         export_dir=str(tmp_path / "served"),
     )
     generate, metadata = export_lib.load_exported(export_dir)
     assert metadata["model"] == "dcgan"
     z = np.random.default_rng(0).normal(size=(4, 2)).astype("float32")
-    gan, _, _ = train_lib.load_gan(str(tmp_path))
+    gan, _, _ = run_dir.load_gan(str(tmp_path))
     np.testing.assert_allclose(generate(z), gan.generate(z), atol=1e-5)
 
 
 def test_sample_of_missing_run_says_what_is_missing(tmp_path):
     with pytest.raises(FileNotFoundError, match="config.json"):
-        train_lib.sample(str(tmp_path / "nothing"), 4)
+        sampling.sample(str(tmp_path / "nothing"), 4)
 
 
 @pytest.mark.parametrize("overrides, match", [
@@ -119,9 +108,9 @@ def test_variant_defaults_are_overridable():
 @pytest.mark.parametrize("model, expected", [
     ("dcgan", "none"), ("wgan_gp", "none"), ("sngan", "spectral")])
 def test_point_critics_default_to_plain_mlp(model, expected):
-    resolved = train_lib.resolve_config(
+    resolved = config_lib.resolve(
         config_lib.TrainConfig(model=model, dataset="grid"))
     assert resolved.d_normalization == expected
-    explicit = train_lib.resolve_config(config_lib.TrainConfig(
+    explicit = config_lib.resolve(config_lib.TrainConfig(
         model="dcgan", dataset="grid", d_normalization="batch"))
     assert explicit.d_normalization == "batch"

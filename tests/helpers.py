@@ -1,0 +1,83 @@
+"""Set-up the test modules share: tiny networks, configs, specs and data.
+
+Test modules import these (`from tests.helpers import build`) instead of
+importing each other; pytest's own set-up (fixtures) is in conftest.py.
+"""
+
+import numpy as np
+import tensorflow as tf
+
+from keras_gans import builders
+from keras_gans import config as config_lib
+from keras_gans import datasets
+from keras_gans.datasets import faces
+
+# Tiny conditional networks: 16x16 images, 8 noise dimensions, batches of 4.
+SIZE = 16
+LATENT = 8
+BATCH = 4
+
+
+# Unconditional: 2-D points.
+
+def tiny_point_networks(latent_dim=2, dim=2, d_normalization="none"):
+    """A small MLP generator / discriminator pair for 2-D points."""
+    from keras_gans import networks
+
+    generator = networks.build_mlp_generator(
+        latent_dim=latent_dim, output_dim=dim, hidden_units=(16, 16)
+    )
+    discriminator = networks.build_mlp_discriminator(
+        input_dim=dim, hidden_units=(16, 16), normalization=d_normalization
+    )
+    return generator, discriminator
+
+
+def point_batches(batch_size, seed=0, dim=2):
+    """A repeating dataset of fixed-size batches of 2-D Gaussian points."""
+    data = np.random.default_rng(seed).normal(
+        size=(batch_size * 4, dim)
+    ).astype("float32")
+    return (tf.data.Dataset.from_tensor_slices(data)
+            .batch(batch_size, drop_remainder=True).repeat())
+
+
+# Whole runs (train_lib.train) on the ring.
+
+def tiny_config(output_dir, **overrides):
+    # No lr decay: its schedule spans the configured epochs, so a run
+    # extended from 1 to 2 epochs would follow another schedule than one
+    # configured for 2 from the start.
+    values = dict(model="wgan_gp", dataset="ring", epochs=1,
+                  steps_per_epoch=3, batch_size=8, output_dir=str(output_dir),
+                  verbose=0, lr_decay="none")
+    values.update(overrides)
+    return config_lib.TrainConfig(**values)
+
+
+def generator_weights(gan):
+    return [v.numpy() for v in gan.generator.weights]
+
+
+# Conditional models on `data_spec`'s images.
+
+def resolved(model, **overrides):
+    """A resolved tiny config (the dataset fields only pass validation:
+    the networks are built for `data_spec`'s images)."""
+    values = dict(model=model, dataset="faces", image_size=32,
+                  latent_dim=LATENT, base_width=4, batch_size=BATCH,
+                  epochs=1, steps_per_epoch=1, lr_decay="none", verbose=0,
+                  seed=1)
+    values.update(overrides)
+    return config_lib.resolve(config_lib.TrainConfig(**values))
+
+
+def data_spec(label_spec, size=SIZE, name="synthetic"):
+    return datasets.DataSpec(name, "image", (size, size, 3),
+                             label_spec=label_spec)
+
+
+def build(model, label_spec=faces.LABEL_SPEC, **overrides):
+    """(compiled GAN, resolved config) through builders.build_gan."""
+    config = resolved(model, **overrides)
+    return builders.build_gan(config, data_spec(label_spec)), config
