@@ -101,6 +101,7 @@ def run_cli(*argv, timeout=300):
     )
 
 
+@pytest.mark.slow
 def test_cli_trains_samples_and_exports(tmp_path):
     out = str(tmp_path / "run")
     result = run_cli("--model=lsgan", "--dataset=ring", "--epochs=1",
@@ -127,6 +128,7 @@ def test_cli_trains_samples_and_exports(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_cli_rejects_impossible_flags_before_any_work(tmp_path):
     result = run_cli("--model=wgan_gp", "--clip_value=0.01",
                      f"--output_dir={tmp_path / 'never'}", timeout=120)
@@ -135,6 +137,7 @@ def test_cli_rejects_impossible_flags_before_any_work(tmp_path):
     assert not os.path.exists(tmp_path / "never")
 
 
+@pytest.mark.slow
 def test_cli_dumps_a_dataset_and_trains_on_the_dump(tmp_path):
     out = str(tmp_path / "shapes")
     result = run_cli("--mode=dump_dataset", "--dataset=shapes",
@@ -150,6 +153,7 @@ def test_cli_dumps_a_dataset_and_trains_on_the_dump(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("argv, message", [
     (["--dataset=faces", "--data_dir=/no/such/dir"], "/no/such/dir"),
     (["--dataset=mnist", "--data_dir={tmp}"], "tfds build mnist"),
@@ -163,6 +167,7 @@ def test_cli_missing_data_is_a_one_line_error(tmp_path, argv, message):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_cli_evaluates_a_run(tmp_path):
     out = str(tmp_path / "run")
     result = run_cli("--model=lsgan", "--dataset=grid", "--epochs=1",
@@ -178,6 +183,7 @@ def test_cli_evaluates_a_run(tmp_path):
         assert os.path.exists(os.path.join(out, "eval", name))
 
 
+@pytest.mark.slow
 def test_cli_trains_an_evaluator_next_to_the_data(tmp_path):
     data = str(tmp_path / "faces")
     result = run_cli("--mode=dump_dataset", "--dataset=faces",
@@ -193,6 +199,7 @@ def test_cli_trains_an_evaluator_next_to_the_data(tmp_path):
         data, "keras_gans_evaluator_faces", "evaluator.json"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("argv, message", [
     (["--keep_best=fd"], "set eval_every"),
     (["--eval_every=1", "--keep_best=beauty"], "Unknown keep_best"),
@@ -205,6 +212,7 @@ def test_cli_rejects_bad_eval_flags(tmp_path, argv, message):
     assert not os.path.exists(tmp_path / "never")
 
 
+@pytest.mark.slow
 def test_cli_eval_of_a_missing_run_is_a_one_line_error(tmp_path):
     result = run_cli("--mode=eval", f"--output_dir={tmp_path / 'nothing'}",
                      timeout=120)
@@ -228,6 +236,7 @@ def acgan_run(tmp_path_factory):
     return str(out)
 
 
+@pytest.mark.slow
 def test_cli_samples_a_condition(acgan_run):
     import numpy as np
 
@@ -251,6 +260,7 @@ def test_cli_samples_a_condition(acgan_run):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_cli_evaluates_a_conditional_export(acgan_run):
     export_dir = os.path.join(acgan_run, "export")
     result = run_cli("--mode=eval", f"--export_dir={export_dir}",

@@ -43,15 +43,6 @@ LABEL_SPECS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _clear_keras_session():
-    """conftest's fixture without the garbage collection of
-    `clear_session` (0.3-0.5 s a test on a busy 2-core machine, a third
-    of this module's time); Python's own collector still runs."""
-    yield
-    keras.backend.clear_session(free_memory=False)
-
-
 # ----------------------------------------------------------------------
 # Helpers: tiny configs, specs and data.
 
@@ -832,6 +823,7 @@ def tiny_faces_config(output_dir, **overrides):
     return tiny_config(output_dir, **values)
 
 
+@pytest.mark.slow
 def test_resumed_acgan_run_continues_where_it_stopped(tmp_path):
     straight, _ = train_lib.train(tiny_faces_config(tmp_path / "a",
                                                     epochs=2))

@@ -17,6 +17,9 @@ import time
 import numpy as np
 import pytest
 
+# Worker processes: the whole module is part of the slow set.
+pytestmark = pytest.mark.slow
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORKER = os.path.join(REPO, "tests", "distributed_worker.py")
 MIRRORED_TIMEOUT_S = 300

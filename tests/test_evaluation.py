@@ -276,6 +276,7 @@ def test_evaluate_a_run_and_its_export(tmp_path):
         result["metrics"]["fd"], rel=1e-3)
 
 
+@pytest.mark.slow
 def test_inception_weights_add_fid_and_stand_in_for_an_evaluator(
         tmp_path):
     import keras

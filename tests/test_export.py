@@ -222,6 +222,7 @@ def test_onnx_matches_saved_model(exported):
     _assert_samples_close(onnx_samples, tf_samples, sample_kind)
 
 
+@pytest.mark.slow
 def test_saved_model_cli_sees_signature(tmp_path):
     generator = _tiny_generator("points")
     export_dir = str(tmp_path / "export")

@@ -122,6 +122,7 @@ def test_metrics_are_epoch_means():
     assert int(gan.g_loss_tracker.count) == 3
 
 
+@pytest.mark.slow
 def test_save_load_round_trip_keeps_samples_and_optimizers(tmp_path):
     gan = make_gan("wgan_gp")
     data = point_batches(BATCH * 5)
@@ -145,6 +146,7 @@ def test_save_load_round_trip_keeps_samples_and_optimizers(tmp_path):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.slow
 def test_step_compiles_under_xla():
     gan = make_gan("wgan_gp")
     gan.compile(d_optimizer=keras.optimizers.Adam(1e-3),

@@ -64,6 +64,7 @@ def weight_files(tmp_path_factory):
     return files
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", [
     "notop.weights.h5", "top.weights.h5", "notop legacy .h5",
     "top legacy .h5"])

@@ -34,6 +34,7 @@ def test_run_writes_everything(tmp_path):
     assert generate(np.zeros((3, 2), "float32")).shape == (3, 2)
 
 
+@pytest.mark.slow
 def test_resumed_run_continues_where_it_stopped(tmp_path):
     straight, _ = train_lib.train(tiny_config(tmp_path / "a", epochs=2))
     train_lib.train(tiny_config(tmp_path / "b", epochs=1))
@@ -49,6 +50,7 @@ def test_resumed_run_continues_where_it_stopped(tmp_path):
     assert len(rows) == 3  # header + both epochs, appended
 
 
+@pytest.mark.slow
 def test_refuses_to_resume_another_configuration(tmp_path):
     train_lib.train(tiny_config(tmp_path))
     with pytest.raises(ValueError, match="n_critic: 5 -> 3"):
