@@ -4,7 +4,7 @@
         [--samples=2000] [--seed=0]
 
 For label-conditional runs (cgan, acgan) it generates `--samples` images
-for labels drawn from the real data's (`evaluation.gan_sampler`) and prints
+for labels drawn from the real data's (`samplers.gan_sampler`) and prints
 the evaluator's accuracy on the requested labels: per attribute, every
 categorical attribute at once (faces: hair and eye colors both) and every
 attribute; for multi-hot labels the top-k accuracy. Chance on faces: 1/12
@@ -36,9 +36,9 @@ import numpy as np  # noqa: E402
 
 from keras_gans import TrainConfig  # noqa: E402
 from keras_gans import evaluators  # noqa: E402
-from keras_gans import evaluation  # noqa: E402
 from keras_gans import eval_lib  # noqa: E402
 from keras_gans import run_dir  # noqa: E402
+from keras_gans import samplers  # noqa: E402
 from keras_gans.metrics import classification  # noqa: E402
 
 
@@ -88,7 +88,7 @@ def discriminator_reads_labels(run, num=1000, seed=0):
     images whose true labels D scores above the same labels with that
     attribute moved to another value (uniformly)."""
     gan, config, spec = run_dir.load_gan(run)
-    images, labels = evaluation.real_samples(spec, num, seed=seed + 1,
+    images, labels = samplers.real_samples(spec, num, seed=seed + 1,
                                              data_dir=config.data_dir)
     label_spec = spec.label_spec
     if label_spec.kind == "class":

@@ -37,6 +37,7 @@ from keras_gans import evaluation  # noqa: E402
 from keras_gans import evaluators  # noqa: E402
 from keras_gans import builders  # noqa: E402
 from keras_gans import config as config_lib  # noqa: E402
+from keras_gans import samplers  # noqa: E402
 from keras_gans.datasets import registry  # noqa: E402
 from keras_gans.metrics import classification  # noqa: E402
 
@@ -71,7 +72,7 @@ def speed():
     run = evaluation.Evaluation(spec, evaluators.load_shipped("faces"),
                                 num_samples=NUM)
     reference = time.perf_counter() - start
-    sampler = evaluation.generator_sampler(
+    sampler = samplers.generator_sampler(
         lambda z: generator(z, training=False), config.latent_dim)
     generate, calls = [], []
     for seed in range(3):
@@ -100,10 +101,10 @@ def anchors(dataset):
     evaluator = (evaluators.load_shipped(dataset)
                  if dataset in evaluators.SHIPPED_NAMES else None)
     run = evaluation.Evaluation(spec, evaluator, num_samples=NUM)
-    real, _ = evaluation.real_samples(spec, 1, seed=FRESH_SEED)
+    real, _ = samplers.real_samples(spec, 1, seed=FRESH_SEED)
     out = {}
-    for sampler in (evaluation.real_sampler(spec, name="real vs real"),
-                    evaluation.constant_sampler(
+    for sampler in (samplers.real_sampler(spec, name="real vs real"),
+                    samplers.constant_sampler(
                         real[0], name="one repeated real sample")):
         out[sampler.name] = run(sampler, seed=FRESH_SEED)["metrics"]
     return out

@@ -18,6 +18,7 @@ from keras_gans import evaluation as evaluation_lib
 from keras_gans import evaluators
 from keras_gans import export as export_lib
 from keras_gans import run_dir as run_dir_lib
+from keras_gans import samplers
 from keras_gans.datasets import codes
 
 log = logging.getLogger("keras_gans")
@@ -103,15 +104,15 @@ def evaluate(config, output_dir=None, export_dir=None, num_samples=None,
                         f"of labelled real data; dataset {spec.name!r} "
                         "gave none."
                     )
-                return evaluation_lib.generator_sampler(
+                return samplers.generator_sampler(
                     sample_fn, metadata["latent_dim"], name=name,
                     condition_fn=evaluation.reference_labels)
             if metadata.get("codes"):
                 code_spec = codes.CodeSpec.from_dict(metadata["codes"])
-                return evaluation_lib.generator_sampler(
+                return samplers.generator_sampler(
                     sample_fn, metadata["latent_dim"], name=name,
                     requested=False, condition_fn=code_spec.random)
-            return evaluation_lib.generator_sampler(
+            return samplers.generator_sampler(
                 sample_fn, metadata["latent_dim"], name=name)
 
         base, report_run = export_dir, None
@@ -127,7 +128,7 @@ def evaluate(config, output_dir=None, export_dir=None, num_samples=None,
             data_config = dataclasses.replace(data_config,
                                               data_dir=config.data_dir)
         def make_sampler(evaluation):
-            return evaluation_lib.gan_sampler(
+            return samplers.gan_sampler(
                 gan, run_config.latent_dim, evaluation,
                 name=f"{run_config.model} generator")
 

@@ -1,7 +1,8 @@
 """Evaluating a generator against real data: samples -> features -> metrics.
 
 `Evaluation(spec, ...)` draws a real reference sample once and keeps its
-features; calling it on a `Sampler` returns one result dict. The metrics
+features; calling it on a `keras_gans.samplers.Sampler` (a generator, real data, a
+collapsed stand-in) returns one result dict. The metrics
 (all keys flat, so they can go into a Keras history):
 
 | key | what | better |
@@ -22,37 +23,29 @@ measured with the same `num_samples`.
 Example:
 
 ```python
-from keras_gans import evaluation, evaluators
+from keras_gans import evaluation, evaluators, samplers
 from keras_gans.datasets import registry
 
 spec = registry.dataset_spec("faces")
 run_eval = evaluation.Evaluation(spec, evaluators.load_shipped("faces"),
                                  num_samples=2000)
-result = run_eval(evaluation.generator_sampler(gan.generate, 100))
+result = run_eval(samplers.generator_sampler(gan.generate, 100))
 result["metrics"]["fd"]
 ```
 """
 
-import dataclasses
 import logging
-from typing import Callable
 
 import numpy as np
 
-from keras_gans import datasets
+from keras_gans import samplers
 from keras_gans import validation
-from keras_gans.datasets import mixtures
-from keras_gans.datasets import registry
 from keras_gans.metrics import classification
 from keras_gans.metrics import frechet
 from keras_gans.metrics import kid as kid_lib
 from keras_gans.metrics import mode_coverage
 from keras_gans.metrics import precision_recall as pr_lib
 
-# Seed of the real reference sample of the procedural sets and mixtures:
-# neither a training seed people use (0, 1, ...) nor the evaluators'
-# held-out seed.
-REAL_SEED = 1_000_003
 DEFAULT_NUM_SAMPLES = 10_000
 KID_SUBSET_SIZE = 1000
 KID_SUBSETS = 100
@@ -70,145 +63,6 @@ def higher_is_better(metric):
     """Whether a larger value of `metric` (a result key) is better."""
     return metric.split("/")[0] in HIGHER_IS_BETTER or metric.startswith(
         ("accuracy/", "distinct/"))
-
-
-@dataclasses.dataclass
-class Sampler:
-    """Something to evaluate.
-
-    Attributes:
-        name: shown in reports ("dcgan generator", "real data", ...).
-        sample: `sample(num, seed) -> (samples, requested)`: samples float
-            (num,) + sample_shape (images in [-1, 1] or uint8), and the
-            labels they were asked for ((num,) + label shape), or None for
-            an unconditional sampler.
-    """
-
-    name: str
-    sample: Callable
-
-
-def _as_float_images(samples):
-    samples = np.asarray(samples)
-    if samples.dtype == np.uint8:
-        return samples.astype("float32") / 127.5 - 1.0
-    return samples.astype("float32")
-
-
-def generator_sampler(generate, latent_dim, batch_size=500,
-                      name="generator", condition_fn=None, requested=True):
-    """A `Sampler` of a generator.
-
-    Args:
-        generate: `generate(z) -> samples` for z float32 (n, latent_dim),
-            or `generate(z, condition)` with `condition_fn`: a GAN's
-            `generate` or an export's `sample_fn` (uint8 is fine).
-        latent_dim: size of z.
-        batch_size: z rows per call.
-        name: shown in reports.
-        condition_fn: None (unconditional), or `condition_fn(num, seed)
-            -> conditions (num, ...)`: the labels (or InfoGAN codes) to
-            generate for.
-        requested: whether the conditions are labels the samples should
-            show (then accuracy is measured); False for InfoGAN's codes.
-    """
-    def sample(num, seed):
-        z = np.random.default_rng(seed).standard_normal(
-            (num, latent_dim)).astype("float32")
-        if condition_fn is None:
-            parts = [np.asarray(generate(z[i:i + batch_size]))
-                     for i in range(0, num, batch_size)]
-            return np.concatenate(parts), None
-        condition = np.asarray(condition_fn(num, seed))
-        parts = [np.asarray(generate(z[i:i + batch_size],
-                                     condition[i:i + batch_size]))
-                 for i in range(0, num, batch_size)]
-        return np.concatenate(parts), (condition if requested else None)
-
-    return Sampler(name, sample)
-
-
-def gan_sampler(gan, latent_dim, evaluation=None, name="generator"):
-    """The `Sampler` of a trained GAN of any kind.
-
-    Label-conditional models generate for labels drawn from the real
-    reference's labels (`Evaluation.reference_labels`): the requested
-    labels then follow the data's label distribution, so the distances
-    compare like with like, and accuracy is measured. InfoGAN draws random
-    codes.
-    """
-    if gan.code_spec is not None:
-        return generator_sampler(
-            gan.generate, latent_dim, name=name, requested=False,
-            condition_fn=lambda num, seed: gan.code_spec.sample(
-                num, np.asarray([seed, 17], "int64")).numpy())
-    if gan.label_spec is not None:
-        if evaluation is None or evaluation.real_labels is None:
-            raise ValueError(
-                "A conditional generator is evaluated on the labels of "
-                "labelled real data; this evaluation has none."
-            )
-        return generator_sampler(gan.generate, latent_dim, name=name,
-                                 condition_fn=evaluation.reference_labels)
-    return generator_sampler(gan.generate, latent_dim, name=name)
-
-
-def real_samples(spec, num, seed=REAL_SEED, data_dir=None):
-    """`num` real samples and their labels (None if unlabelled).
-
-    The procedural sets and mixtures are drawn afresh with `seed`; real
-    data (folders, tfds) are read from their shuffled training stream.
-    """
-    if spec.kind == "points":
-        return mixtures.sample_mixture(spec.name, num, seed=seed), None
-    size = spec.sample_shape[0]
-    if data_dir is None and spec.name in registry.PROCEDURAL:
-        module = registry.PROCEDURAL[spec.name]
-        return getattr(module, f"sample_{spec.name}")(
-            num, seed=seed, image_size=size)
-    batch = min(num, 500)
-    dataset, _ = datasets.load_dataset(spec.name, batch, seed,
-                                       data_dir=data_dir, image_size=size)
-    samples, labels = [], []
-    for item in dataset.take(-(-num // batch)):
-        x, y = item if isinstance(item, tuple) else (item, None)
-        samples.append(x.numpy())
-        labels.append(None if y is None else y.numpy())
-    samples = np.concatenate(samples)[:num]
-    labels = None if labels[0] is None else np.concatenate(labels)[:num]
-    # A set smaller than `num` comes round again in the stream; repeated
-    # images would shrink precision/recall's k-NN balls to nothing.
-    _, first = np.unique(samples.reshape(len(samples), -1), axis=0,
-                         return_index=True)
-    if len(first) < len(samples):
-        first = np.sort(first)
-        log.warning("The %r dataset has %d distinct images: the real "
-                    "reference uses those, not %d.", spec.name, len(first),
-                    num)
-        samples = samples[first]
-        labels = None if labels is None else labels[first]
-    return samples, labels
-
-
-def real_sampler(spec, data_dir=None, name="real data"):
-    """A `Sampler` of real data whose "requested" labels are their true
-    labels: its accuracy is the evaluator's accuracy on real data."""
-    return Sampler(name, lambda num, seed: real_samples(
-        spec, num, seed=seed, data_dir=data_dir))
-
-
-def constant_sampler(sample, requested=None, name="one repeated sample"):
-    """A `Sampler` returning one sample over and over: a fully collapsed
-    generator, the far anchor of every metric."""
-    sample = np.asarray(sample)
-
-    def draw(num, seed):
-        del seed
-        labels = None if requested is None else np.repeat(
-            np.asarray(requested)[None], num, axis=0)
-        return np.repeat(sample[None], num, axis=0), labels
-
-    return Sampler(name, draw)
 
 
 def _split_totals(counts):
@@ -243,7 +97,7 @@ class Evaluation:
 
     def __init__(self, spec, evaluator=None, inception=None,
                  num_samples=DEFAULT_NUM_SAMPLES, data_dir=None,
-                 real_seed=REAL_SEED, kid_subsets=KID_SUBSETS,
+                 real_seed=samplers.REAL_SEED, kid_subsets=KID_SUBSETS,
                  kid_subset_size=KID_SUBSET_SIZE,
                  pr_neighbours=PR_NEIGHBOURS):
         num_samples = validation.check_int(
@@ -274,7 +128,7 @@ class Evaluation:
         self.pr_neighbours = pr_neighbours
         log.info("Evaluation: %d real %s samples as the reference.",
                  self.num_samples, spec.name)
-        real, real_labels = real_samples(spec, self.num_samples,
+        real, real_labels = samplers.real_samples(spec, self.num_samples,
                                          seed=real_seed, data_dir=data_dir)
         if len(real) <= 2 * pr_neighbours:
             raise ValueError(
@@ -341,7 +195,7 @@ class Evaluation:
         samples = np.asarray(samples)
         if self.spec.kind == "points":
             return {"features": samples.astype("float64"), "scores": None}
-        images = _as_float_images(samples)
+        images = samplers.as_float_images(samples)
         out = {"features": None, "scores": None}
         if self.evaluator is not None:
             out["features"], out["scores"] = (

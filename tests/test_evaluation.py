@@ -15,6 +15,7 @@ from keras_gans import evaluation
 from keras_gans import evaluators
 from keras_gans import history as history_lib
 from keras_gans import run_dir
+from keras_gans import samplers
 from keras_gans import train_lib
 from keras_gans.datasets import dump
 from keras_gans.datasets import faces
@@ -129,9 +130,9 @@ def test_train_evaluator_refuses_unlabelled_data_and_held_out_seed(
 
 def test_real_data_anchor_is_near_zero_and_accurate(faces_eval):
     spec = faces_eval.spec
-    result = faces_eval(evaluation.real_sampler(spec), seed=12345)
+    result = faces_eval(samplers.real_sampler(spec), seed=12345)
     m = result["metrics"]
-    collapsed = faces_eval(evaluation.constant_sampler(
+    collapsed = faces_eval(samplers.constant_sampler(
         faces.sample_faces(1, seed=9)[0][0]))["metrics"]
     assert m["fd"] < 0.05 * collapsed["fd"]
     assert abs(m["kid"]) < 0.05 * collapsed["kid"]
@@ -150,7 +151,7 @@ def test_frechet_distance_grows_with_image_noise(faces_eval):
     for std in (0.0, 0.1, 0.3, 0.6):
         noisy = images + np.random.default_rng(0).normal(
             scale=std, size=images.shape).astype("float32")
-        sampler = evaluation.Sampler(
+        sampler = samplers.Sampler(
             "noisy", lambda n, s, x=np.clip(noisy, -1, 1): (x[:n], None))
         values.append(faces_eval(sampler)["metrics"]["fd"])
     assert values == sorted(values) and values[-1] > 10 * values[0]
@@ -160,30 +161,30 @@ def test_points_evaluation_has_mode_coverage():
     spec = registry.dataset_spec("grid")
     run = evaluation.Evaluation(spec, num_samples=500, kid_subsets=10,
                                 kid_subset_size=100)
-    real = run(evaluation.real_sampler(spec), seed=1)["metrics"]
-    collapsed = run(evaluation.constant_sampler(spec.modes[0]))["metrics"]
+    real = run(samplers.real_sampler(spec), seed=1)["metrics"]
+    collapsed = run(samplers.constant_sampler(spec.modes[0]))["metrics"]
     assert real["modes_covered"] == 25 and collapsed["modes_covered"] == 1
     assert real["fd"] < 0.05 * collapsed["fd"]
     assert set(run.metric_keys()) == set(real)
 
 
 def test_metric_keys_are_known_before_sampling(faces_eval):
-    result = faces_eval(evaluation.constant_sampler(
+    result = faces_eval(samplers.constant_sampler(
         np.zeros((64, 64, 3), "float32")))
     assert faces_eval.metric_keys() == list(result["metrics"])
-    conditional = faces_eval(evaluation.real_sampler(faces_eval.spec))
+    conditional = faces_eval(samplers.real_sampler(faces_eval.spec))
     assert faces_eval.metric_keys(conditional=True) == list(
         conditional["metrics"])
 
 
 def test_wrong_sample_shape_is_refused(faces_eval):
-    sampler = evaluation.constant_sampler(np.zeros((32, 32, 3), "float32"))
+    sampler = samplers.constant_sampler(np.zeros((32, 32, 3), "float32"))
     with pytest.raises(ValueError, match=r"need \(400, 64, 64, 3\)"):
         faces_eval(sampler)
 
 
 def test_report_files(tmp_path, faces_eval):
-    result = faces_eval(evaluation.real_sampler(faces_eval.spec))
+    result = faces_eval(samplers.real_sampler(faces_eval.spec))
     path = eval_report.write_report(result, str(tmp_path), faces_eval.spec,
                                     "real faces")
     with open(path) as f:
@@ -287,7 +288,7 @@ def test_inception_weights_add_fid_and_stand_in_for_an_evaluator(
     config = config_lib.TrainConfig(inception_weights=path)
     spec = registry.dataset_spec("faces")
     run = eval_lib.make_evaluation(config, spec, num_samples=12)
-    result = run(evaluation.real_sampler(spec), seed=3)
+    result = run(samplers.real_sampler(spec), seed=3)
     assert {"fd", "fid_inception", "kid_inception"} <= set(
         result["metrics"])
     assert result["names"]["fid_inception"] == "FID"
@@ -302,7 +303,7 @@ def test_inception_weights_add_fid_and_stand_in_for_an_evaluator(
     spec = registry.dataset_spec("faces", data_dir=str(data),
                                  image_size=32)
     run = eval_lib.make_evaluation(config, spec, num_samples=12)
-    metrics = run(evaluation.real_sampler(spec, data_dir=str(data)))[
+    metrics = run(samplers.real_sampler(spec, data_dir=str(data)))[
         "metrics"]
     assert run.feature_space == "InceptionV3"
     assert run.metric_names()["fd"] == "FID"
@@ -317,6 +318,6 @@ def test_small_real_set_is_not_repeated_in_the_reference(tmp_path):
                                 num_samples=50, data_dir=data,
                                 kid_subsets=5)
     assert len(run._real["features"]) == 20
-    result = run(evaluation.real_sampler(spec, data_dir=data))
+    result = run(samplers.real_sampler(spec, data_dir=data))
     # The generated side keeps its 50 (here: the 20 again, deduplicated).
     assert np.isfinite(result["metrics"]["recall"])

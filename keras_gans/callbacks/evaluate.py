@@ -5,7 +5,7 @@ import math
 
 import keras
 
-from keras_gans import evaluation as evaluation_lib
+from keras_gans import samplers
 from keras_gans import validation
 
 log = logging.getLogger("keras_gans")
@@ -56,7 +56,7 @@ class EvaluateGenerator(keras.callbacks.Callback):
             for key in self.keys:
                 logs.setdefault(key, float("nan"))
             return
-        sampler = evaluation_lib.gan_sampler(
+        sampler = samplers.gan_sampler(
             self.model, self.latent_dim, self.evaluation, name="generator")
         result = self.evaluation(sampler, seed=self.seed)
         metrics = result["metrics"]
