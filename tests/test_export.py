@@ -524,7 +524,8 @@ def test_conditional_signature_rejects_wrong_width(conditional_export):
     ("acgan", 1, -1, r"labels\[:, 1\] \(eyes\): value index outside"),
     ("acgan", 2, 2, r"labels\[:, 2\] \(glasses\): binary value outside "
                     r"\[0, 2\)"),
-    ("cgan", 5, 2.0, r"labels: multi-hot values must be in \[0, 1\]"),
+    ("cgan", 5, 2.0, r"labels: multi-hot values must be 0.0 or 1.0"),
+    ("cgan", 5, 0.7, r"labels: multi-hot values must be 0.0 or 1.0"),
     ("infogan", 0, np.nan, "codes must be finite"),
 ])
 def test_out_of_range_conditions_rejected(tiny_runs, model, column, value,
@@ -540,6 +541,26 @@ def test_out_of_range_conditions_rejected(tiny_runs, model, column, value,
                 sample_fn.condition: tf.constant(condition)})
     with pytest.raises(ValueError, match=f"Rejected by the export: {match}"):
         sample_fn(z, condition)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_non_finite_noise_rejected(exported, tiny_runs, bad):
+    """NaN or inf in z gave an all-black image; every export refuses it,
+    at the signature and in the client."""
+    _, _, unconditional_dir, _ = exported
+    gan, _, conditional_dir = tiny_runs("acgan")
+    for export_dir, labels in ((unconditional_dir, None),
+                               (conditional_dir, _conditions(gan, 2))):
+        sample_fn, metadata = export.load_exported(export_dir)
+        z = np.zeros((2, metadata["latent_dim"]), "float32")
+        z[1, 0] = bad
+        inputs = {} if labels is None else {"labels": tf.constant(labels)}
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match="z must be finite"):
+            sample_fn.saved_model.signatures["serving_default"](
+                z=tf.constant(z), **inputs)
+        with pytest.raises(ValueError, match="`z` must be finite"):
+            sample_fn(z, labels)
 
 
 def test_sample_fn_without_labels_says_what_it_needs(conditional_export):

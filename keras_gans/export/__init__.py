@@ -29,7 +29,7 @@ ONNX), with the same batch size as `z`:
   ...); `LabelSpec.from_dict(metadata["labels"]).parse_tags("blue hair, red
   eyes")` turns text into a label. The SavedModel rejects a wrong rank or
   width at the signature, and a class or attribute index outside [0, n), a
-  multi-hot value outside [0, 1] or a batch size other than z's with an
+  multi-hot value other than 0 or 1 or a batch size other than z's with an
   InvalidArgumentError naming the problem.
 - `codes` (InfoGAN; `metadata["codes"]` present): float32 (batch,
   code_dim): each categorical code one-hot over its categories, then the

@@ -134,6 +134,11 @@ def load_exported(export_dir):
                 f"`z` must have shape (batch, {latent_dim}). "
                 f"Received: z.shape={z.shape}"
             )
+        if not np.all(np.isfinite(z)):
+            raise ValueError(
+                "`z` must be finite (standard normal noise). Received: z "
+                f"with {int(np.sum(~np.isfinite(z)))} NaN or inf values"
+            )
         inputs = {contract.Z_INPUT: tf.constant(z)}
         if condition is None:
             if labels is not None:
@@ -147,8 +152,6 @@ def load_exported(export_dir):
         try:
             return signature(**inputs)[contract.OUTPUT_KEY].numpy()
         except tf.errors.InvalidArgumentError as e:
-            if condition is None:
-                raise
             # The signature's value checks (indices out of range, ...).
             raise ValueError(
                 f"Rejected by the export: {_assertion_text(e)}"

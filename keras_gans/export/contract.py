@@ -59,6 +59,15 @@ def z_spec(latent_dim):
     return tf.TensorSpec([None, latent_dim], tf.float32, name=Z_INPUT)
 
 
+def checked_z(z):
+    """`z` after a run-time check that it is finite: NaN or inf noise gives
+    an all-black image, not an error, without it."""
+    with tf.control_dependencies([tf.debugging.assert_equal(
+            tf.reduce_all(tf.math.is_finite(z)), True,
+            message=f"{Z_INPUT} must be finite (no NaN or inf)")]):
+        return tf.identity(z)
+
+
 def label_format(label_spec):
     """The human description of a label batch (metadata "format")."""
     shape = ", ".join(["batch"] + [str(d) for d in label_spec.shape])
@@ -154,9 +163,11 @@ def label_condition(label_spec):
     """The `labels` input of a label-conditional generator (a LabelSpec)."""
     def checks(labels):
         if label_spec.kind == "multi_hot":
+            # Exactly 0 or 1: a 0.7 would feed the generator a label
+            # mixture it never trained on.
             return [tf.debugging.assert_equal(
-                tf.reduce_all((labels >= 0.0) & (labels <= 1.0)), True,
-                message="labels: multi-hot values must be in [0, 1] (1.0 "
+                tf.reduce_all((labels == 0.0) | (labels == 1.0)), True,
+                message="labels: multi-hot values must be 0.0 or 1.0 (1.0 "
                 "where a label is present, 0.0 elsewhere)")]
         if label_spec.kind == "class":
             columns = [(labels, len(label_spec.names),

@@ -127,7 +127,7 @@ def _endpoint(generator, sample_kind, condition=None, raw=False):
 
     def endpoint(*args, **kwargs):
         inputs = signature.bind(*args, **kwargs).arguments
-        z = inputs[contract.Z_INPUT]
+        z = contract.checked_z(inputs[contract.Z_INPUT])
         generator_inputs = z
         if condition is not None:
             generator_inputs = [z, condition.checked(z,
