@@ -49,15 +49,53 @@ def main(argv):
         _run_mode(config)
     except (ValueError, FileNotFoundError) as e:
         # Bad input: the message says what and where; no traceback.
-        print(f"Error: {config_flags.with_flag_names(str(e))}",
-              file=sys.stderr)
-        sys.stderr.flush()
-        os._exit(2)
+        _fail(config_flags.with_flag_names(str(e)), EXIT_BAD_INPUT)
+    except OSError as e:
+        # A write failed (full disk, read-only directory, ...): checkpoints
+        # are written atomically, so what is there is still valid.
+        where = f" {e.filename}" if e.filename else ""
+        _fail(f"Could not write{where}: {e.strerror or e}. What was "
+              "written before is intact: fix this and rerun the same "
+              "command to resume.", EXIT_RUN_FAILED)
+    except RuntimeError as e:
+        from keras_gans import run_dir
+        from keras_gans import train_lib
+
+        if not isinstance(e, (train_lib.TrainingDiverged,
+                              run_dir.RunDirectoryInUse)):
+            raise
+        _fail(str(e), EXIT_RUN_FAILED)
     # TensorFlow processes have been seen idling for tens of seconds at
     # exit after their work is done; the work is done, so leave now.
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)
+
+
+# Exit codes: 2 for bad input (flags, files), 3 for a run that could not go
+# on (diverged, directory in use, a failed write).
+EXIT_BAD_INPUT = 2
+EXIT_RUN_FAILED = 3
+
+
+def _fail(message, code):
+    """One line on stderr, then exit (no traceback, no lingering TF)."""
+    print(f"Error: {message}", file=sys.stderr)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def parse_flags(argv):
+    """absl's flag parsing, with a bad flag reported in one line (absl
+    prefixes a multi-flag validator's message with every flag's value)."""
+    try:
+        return FLAGS(argv)
+    except flags.Error as e:
+        message = config_flags.validation_error() or str(e)
+        print(f"Error: {message}\nPass --helpshort or --helpfull to see "
+              "help on flags.", file=sys.stderr)
+        sys.exit(EXIT_BAD_INPUT)
 
 
 def _run_mode(config):
@@ -153,8 +191,8 @@ def _evaluate(config):
 
 def console_main():
     """Entry point of the `keras-gans` console script."""
-    app.run(main)
+    app.run(main, flags_parser=parse_flags)
 
 
 if __name__ == "__main__":
-    app.run(main)
+    app.run(main, flags_parser=parse_flags)

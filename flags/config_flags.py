@@ -81,11 +81,24 @@ def with_flag_names(message, flag_values=flags.FLAGS):
     return head + sep + received
 
 
+# The message of the last failed config check (see `validation_error`).
+_last_error = []
+
+
+def validation_error():
+    """The last config check's message alone, or None. absl reports a
+    multi-flag validator's failure after a dump of every flag's value;
+    `run.py` shows this one line instead."""
+    return _last_error[-1] if _last_error else None
+
+
 def _check(values):
+    _last_error.clear()
     try:
         config_lib.resolve(to_config(values))
     except ValueError as e:
-        raise flags.ValidationError(with_flag_names(str(e))) from None
+        _last_error.append(with_flag_names(str(e)))
+        raise flags.ValidationError(_last_error[-1]) from None
     return True
 
 

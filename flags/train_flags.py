@@ -24,6 +24,12 @@ flags.DEFINE_enum("strategy", "default", ["default", "mirrored",
                   "tf.distribute strategy; multi_worker reads TF_CONFIG.")
 flags.DEFINE_enum("jit_compile", "auto", ["auto", "true", "false"],
                   "Compile the train step with XLA (auto: on GPU only).")
+flags.DEFINE_enum("on_divergence", "rollback", ["rollback", "stop"],
+                  "When a step's losses are NaN or inf: rollback to the last "
+                  "good checkpoint and retry with halved learning rates "
+                  "(up to 3 times), or stop; either way nothing non-finite "
+                  "is written and the run exits non-zero if it cannot go "
+                  "on.")
 flags.DEFINE_integer("steps_per_execution", 1,
                      "Train steps per compiled call.")
 flags.DEFINE_integer("verbose", None, "Keras fit verbosity: 0 silent, 1 a "

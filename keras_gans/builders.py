@@ -138,8 +138,12 @@ def _jit_compile(value):
     return {"auto": "auto", "true": True, "false": False}[value]
 
 
-def build_gan(config, spec):
-    """A compiled `GAN` for a resolved config. Call inside strategy scope."""
+def build_gan(config, spec, lr_scale=1.0):
+    """A compiled `GAN` for a resolved config. Call inside strategy scope.
+
+    `lr_scale` multiplies both learning rates (a run that diverged retries
+    with lower ones; the checkpoints remember the scale).
+    """
     generator, discriminator = build_networks(config, spec)
     kind = variants.get(config.model).conditioning
     extra = {}
@@ -178,9 +182,9 @@ def build_gan(config, spec):
         seed=config.seed,
     )
     gan.compile(
-        d_optimizer=_optimizer(config, config.d_learning_rate,
+        d_optimizer=_optimizer(config, config.d_learning_rate * lr_scale,
                                updates_per_step=config.n_critic),
-        g_optimizer=_optimizer(config, config.g_learning_rate),
+        g_optimizer=_optimizer(config, config.g_learning_rate * lr_scale),
         jit_compile=_jit_compile(config.jit_compile),
         steps_per_execution=config.steps_per_execution,
     )

@@ -22,6 +22,8 @@ JIT_COMPILE = ("auto", "true", "false")
 EXPORT_FORMATS = ("saved_model", "onnx")
 OPTIMIZERS = ("adam", "rmsprop")
 LR_DECAYS = ("none", "linear")
+# What a run does when its losses go NaN or inf (keras_gans.train_lib).
+ON_DIVERGENCE = ("rollback", "stop")
 # Default noise sizes: 2 for the 2-D mixtures (as in the PacGAN code), 100
 # for images (DCGAN).
 DEFAULT_LATENT_DIM = {"points": 2, "image": 100}
@@ -33,7 +35,7 @@ RESUMABLE_FIELDS = (
     "epochs", "output_dir", "strategy", "jit_compile", "export_dir",
     "export_format", "verbose", "steps_per_execution", "data_dir",
     "eval_every", "eval_samples", "keep_best", "evaluator_dir",
-    "inception_weights",
+    "inception_weights", "on_divergence",
 )
 # Metrics a run can keep its best checkpoint by (see keras_gans.evaluation;
 # "accuracy/hair" and "distinct/hair" style keys count by their root).
@@ -90,6 +92,9 @@ class TrainConfig:
     strategy: str = "default"
     jit_compile: str = "auto"
     steps_per_execution: int = 1
+    # Non-finite losses: "rollback" to the last good checkpoint and retry
+    # with lower learning rates (a few times), or "stop" at once.
+    on_divergence: str = "rollback"
     # Keras' fit verbosity; None: 1 (a progress bar) on a terminal, 2 (one
     # line an epoch) when stdout is a log file, CI or nohup, where the
     # progress bar would write one ever-growing line.
@@ -211,6 +216,8 @@ def validate(config):
     validation.check_choice("lr_decay", config.lr_decay, LR_DECAYS)
     validation.check_choice("strategy", config.strategy, STRATEGIES)
     validation.check_choice("jit_compile", config.jit_compile, JIT_COMPILE)
+    validation.check_choice("on_divergence", config.on_divergence,
+                            ON_DIVERGENCE)
     for fmt in config.export_format:
         validation.check_choice("export_format", fmt, EXPORT_FORMATS)
     for name in ("epochs", "steps_per_epoch", "batch_size", "n_critic",
@@ -250,6 +257,7 @@ def validate(config):
         config.fake_label_range,
     )
     _validate_conditioning(config)
+    _validate_numbers(config)
     if config.clip_value is not None and config.clip_value <= 0:
         raise ValueError(
             f"clip_value must be positive. Received: "
@@ -278,6 +286,30 @@ def validate(config):
             "d_normalization 'layer', 'none' or 'spectral'. Received: "
             f"penalty={config.penalty!r}, d_normalization='batch'"
         )
+
+
+def _validate_numbers(config):
+    """Learning rates, Adam's betas and the loss weights in their ranges.
+
+    Each would otherwise train: a negative gradient-penalty weight rewards
+    steep critics, beta_1 = 1 freezes Adam's first moment and divides by
+    zero in its bias correction (NaN from the first step).
+    """
+    for name in ("d_learning_rate", "g_learning_rate"):
+        validation.check_number(name, getattr(config, name), low=0.0,
+                                low_open=True)
+    for name in ("beta_1", "beta_2"):
+        validation.check_number(
+            name, getattr(config, name), low=0.0, high=1.0, high_open=True,
+            what="(Adam's moment decay; 1 divides by zero)")
+    for name in ("gp_weight", "class_loss_weight",
+                 "info_categorical_weight", "info_continuous_weight"):
+        validation.check_number(name, getattr(config, name), low=0.0,
+                                allow_none=True,
+                                what="(a loss weight; negative rewards "
+                                     "what the loss penalizes)")
+    validation.check_number("label_smoothing", config.label_smoothing,
+                            low=0.0, high=1.0, high_open=True)
 
 
 def _validate_conditioning(config):

@@ -2,7 +2,10 @@
 
     config.json                  the resolved TrainConfig
     data_spec.json               what the data were (shapes, label names)
-    checkpoints/                 latest weights + optimizers, epoch counter
+    checkpoints/                 latest and previous checkpoint (weights,
+                                 optimizers, epoch, history), written
+                                 atomically (`keras_gans.checkpoints`)
+    .lock                        held by the training process
     history.csv, losses.png      the loss history and its plot
     metrics.png                  evaluation metrics (eval_every)
     best.weights.h5              the best evaluation's weights (keep_best)
@@ -11,15 +14,18 @@
     gan.keras                    the whole model, at the end of training
     export/                      SavedModel + keras_gans.json for serving
 
-`load_gan` rebuilds a run's GAN from its config and latest checkpoint;
-`export_run` exports its generator for serving.
+`lock` keeps a second run out of a directory in use; `load_gan` rebuilds a
+run's GAN from its config and latest checkpoint; `export_run` exports its
+generator for serving.
 """
 
+import contextlib
 import dataclasses
-import json
+import fcntl
 import os
 
 from keras_gans import builders
+from keras_gans import checkpoints
 from keras_gans import config as config_lib
 from keras_gans import datasets
 from keras_gans import export as export_lib
@@ -27,21 +33,76 @@ from keras_gans import export as export_lib
 CONFIG_FILE = "config.json"
 DATA_SPEC_FILE = "data_spec.json"
 CHECKPOINT_DIR = "checkpoints"
-CHECKPOINT_WEIGHTS = "latest.weights.h5"
 HISTORY_FILE = "history.csv"
 BEST_WEIGHTS_FILE = "best.weights.h5"
 EVAL_DIR = "eval"
 EXPORT_DIR = "export"
 MODEL_FILE = "gan.keras"
+LOCK_FILE = ".lock"
 
 
-def checkpoint_epoch(output_dir):
-    """The epoch count stored by BackupAndRestore, or None."""
-    path = os.path.join(output_dir, CHECKPOINT_DIR, "training_metadata.json")
-    if not os.path.exists(path):
-        return None
-    with open(path) as f:
-        return int(json.load(f)["epoch"])
+class RunDirectoryInUse(RuntimeError):
+    """Another process is training in this run directory."""
+
+
+def make_run_dir(output_dir):
+    """Creates `output_dir` (and parents), or raises one clear error.
+
+    Raises:
+        ValueError: it exists and is not a directory.
+        OSError: it cannot be created or written (the message names it).
+    """
+    if os.path.exists(output_dir) and not os.path.isdir(output_dir):
+        raise ValueError(
+            f"output_dir {output_dir} is a file, not a directory: give a "
+            f"directory for the run. Received: output_dir={output_dir!r}"
+        )
+    try:
+        os.makedirs(output_dir, exist_ok=True)
+    except OSError as e:
+        raise OSError(e.errno, f"cannot create the run directory "
+                      f"({e.strerror})", output_dir) from None
+    if not os.access(output_dir, os.W_OK | os.X_OK):
+        raise OSError(13, "the run directory is not writable", output_dir)
+
+
+@contextlib.contextmanager
+def lock(output_dir):
+    """Holds `output_dir` for one training process while the block runs.
+
+    An exclusive `flock` on `<output_dir>/.lock`: the kernel releases it
+    when the process ends however it ends (a killed run leaves no stale
+    lock), so a rerun after a crash just works, while a second run started
+    beside a live one is refused before it writes anything.
+
+    Raises:
+        RunDirectoryInUse: another live process holds the lock.
+    """
+    path = os.path.join(output_dir, LOCK_FILE)
+    f = open(path, "a+")
+    try:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0)
+            holder = f.read().strip() or "another process"
+            raise RunDirectoryInUse(
+                f"{output_dir} is in use by another training run "
+                f"({holder}): wait for it to finish, or give another "
+                "output_dir."
+            ) from None
+        f.seek(0)
+        f.truncate()
+        f.write(f"pid {os.getpid()}\n")
+        f.flush()
+        yield
+    finally:
+        f.close()  # releases the lock
+
+
+def checkpoint_dir(output_dir):
+    """The run's checkpoints/ directory (see `keras_gans.checkpoints`)."""
+    return os.path.join(output_dir, CHECKPOINT_DIR)
 
 
 def read_config(output_dir):
@@ -49,7 +110,7 @@ def read_config(output_dir):
     path = os.path.join(output_dir, CONFIG_FILE)
     if not os.path.exists(path):
         raise FileNotFoundError(
-            f"{path} not found: --output_dir must be a directory written by "
+            f"{path} not found: output_dir must be a directory written by "
             f"a training run. Received: output_dir={output_dir!r}"
         )
     with open(path) as f:
@@ -87,13 +148,12 @@ def load_gan(output_dir):
     config = read_config(output_dir)
     spec = read_data_spec(output_dir, config)
     gan = builders.build_gan(config, spec)
-    weights = os.path.join(output_dir, CHECKPOINT_DIR, CHECKPOINT_WEIGHTS)
-    if not os.path.exists(weights):
+    if checkpoints.restore(gan, checkpoint_dir(output_dir)) is None:
         raise FileNotFoundError(
-            f"{weights} not found: the run in {output_dir} has not finished "
-            "an epoch yet."
+            f"{os.path.join(checkpoint_dir(output_dir), checkpoints.LATEST)}"
+            f" not found: the run in {output_dir} has not finished an epoch "
+            "yet."
         )
-    gan.load_weights(weights)
     return gan, config, spec
 
 

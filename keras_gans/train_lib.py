@@ -23,6 +23,7 @@ import keras
 
 from keras_gans import builders
 from keras_gans import callbacks as gan_callbacks
+from keras_gans import checkpoints
 from keras_gans import config as config_lib
 from keras_gans import datasets
 from keras_gans import eval_lib
@@ -34,6 +35,10 @@ from keras_gans.models import variants
 # Samples per evaluation during training (eval_samples overrides): a
 # tenth of --mode=eval's 10,000, to keep the callback to seconds.
 CALLBACK_EVAL_SAMPLES = 2000
+# A diverged run retries from its last good checkpoint with both learning
+# rates multiplied by this, at most this many times.
+DIVERGENCE_LR_FACTOR = 0.5
+DIVERGENCE_RETRIES = 3
 
 log = logging.getLogger("keras_gans")
 
@@ -51,16 +56,29 @@ def _is_chief(strategy):
 def train(config, strategy=None):
     """Trains a GAN as `config` says; resumes a matching run directory.
 
+    The run directory is locked while training (a second run on it is
+    refused). A step whose losses are not finite stops the epoch before a
+    checkpoint is written; with `on_divergence="rollback"` the run goes
+    back to its last good checkpoint and retries with learning rates
+    scaled by `DIVERGENCE_LR_FACTOR`, at most `DIVERGENCE_RETRIES` times.
+
     Args:
         config: a `TrainConfig` (resolved here).
         strategy: a tf.distribute strategy; default: `config.strategy`.
 
     Returns:
-        (gan, history): the trained `GAN` and the `keras.callbacks.History`.
+        (gan, history): the trained `GAN` and the `keras.callbacks.History`
+        of the last `fit`.
 
     Raises:
         ValueError: a bad config, or an output directory written with an
-            incompatible configuration.
+            incompatible configuration, or holding no readable checkpoint.
+        TrainingDiverged: the losses stayed non-finite (after the retries,
+            or at once with `on_divergence="stop"`); nothing non-finite
+            was written.
+        run_dir.RunDirectoryInUse: another process trains in output_dir.
+        OSError: output_dir cannot be written (the message names the
+            path); what was written before stays valid and resumable.
     """
     if strategy is None:
         strategy = builders.get_strategy(config.strategy)
@@ -73,40 +91,142 @@ def train(config, strategy=None):
             output_dir, "workers",
             f"{strategy.cluster_resolver.task_id}",
         )
-    os.makedirs(output_dir, exist_ok=True)
+    run_dir.make_run_dir(output_dir)
+    with run_dir.lock(output_dir):
+        retries, lr_scale = 0, None  # None: the checkpoint's scale
+        while True:
+            gan, history, guard, spec, lr_scale = _fit(
+                config, strategy, output_dir, chief, lr_scale)
+            if guard.diverged is None:
+                break
+            good_epoch = checkpoints.latest_epoch(
+                run_dir.checkpoint_dir(output_dir))
+            if config.on_divergence == "stop" or (
+                    retries >= DIVERGENCE_RETRIES):
+                raise TrainingDiverged(_divergence_message(
+                    guard.diverged, config, retries, lr_scale, good_epoch))
+            retries += 1
+            log.warning(
+                "Step %d: non-finite losses (%s). Rolling back to %s; "
+                "retry %d of %d with learning rates x%g.",
+                guard.diverged["step"], _losses_text(guard.diverged),
+                f"the checkpoint of epoch {good_epoch}" if good_epoch
+                else "the start", retries, DIVERGENCE_RETRIES,
+                lr_scale * DIVERGENCE_LR_FACTOR)
+            lr_scale *= DIVERGENCE_LR_FACTOR
+        if chief:
+            checkpoints.check_finite(gan, "the final model")
+            gan.save(os.path.join(output_dir, run_dir.MODEL_FILE))
+            if config.export_format:  # () skips the export
+                run_dir.export_run(config, gan=gan, spec=spec)
+    return gan, history
 
-    initial_epoch = run_dir.checkpoint_epoch(output_dir) or 0
+
+class TrainingDiverged(RuntimeError):
+    """The losses went NaN or inf and retries did not help."""
+
+
+def _losses_text(diverged):
+    return ", ".join(f"{k} {v:.4g}" for k, v in diverged["losses"].items())
+
+
+def _divergence_message(diverged, config, retries, lr_scale, good_epoch):
+    tried = (f" after {retries} rollbacks with learning rates down to "
+             f"x{lr_scale:g}" if retries else "")
+    kept = (f"the checkpoint of epoch {good_epoch} is kept" if good_epoch
+            else "no epoch had finished")
+    return (
+        f"Training diverged at generator step {diverged['step']} (epoch "
+        f"{diverged['epoch'] + 1}): non-finite losses "
+        f"({_losses_text(diverged)}){tried}. Nothing non-finite was "
+        f"written; {kept}. Try lower learning "
+        f"rates (d_learning_rate={config.d_learning_rate:g}, "
+        f"g_learning_rate={config.g_learning_rate:g}), beta_1 below 1, a "
+        "gradient penalty or spectral norm in the critic."
+    )
+
+
+def _fit(config, strategy, output_dir, chief, lr_scale=None):
+    """One `fit` from the run's newest good checkpoint (or from scratch).
+
+    Args:
+        lr_scale: the learning-rate scale; None: the checkpoint's (1.0 for
+            a fresh run).
+
+    Returns:
+        (gan, history, guard, spec, lr_scale).
+    """
+    ckpt_dir = run_dir.checkpoint_dir(output_dir)
+    found = checkpoints.candidates(ckpt_dir)
+    initial_epoch = found[0][1]["epoch"] if found else 0
+    if lr_scale is None:
+        lr_scale = found[0][1]["lr_scale"] if found else 1.0
     if initial_epoch:
         config_lib.check_resumable(run_dir.read_config(output_dir), config)
-        log.info("Resuming %s from epoch %d.", output_dir, initial_epoch)
     run_dir.write_config(output_dir, config)
 
-    # Every loader's stream is a function of the seed: starting after the
-    # consumed batches continues it where the checkpoint left it.
-    dataset, spec = datasets.load_dataset(
-        config.dataset, config.batch_size * config.n_critic, config.seed,
-        data_dir=config.data_dir, image_size=config.image_size,
-        start_batch=initial_epoch * config.steps_per_epoch,
-        ignore_unknown_tags=config.ignore_unknown_tags,
-    )
+    def load_data(epoch):
+        # Every loader's stream is a function of the seed: starting after
+        # the consumed batches continues it where the checkpoint left it.
+        return datasets.load_dataset(
+            config.dataset, config.batch_size * config.n_critic,
+            config.seed, data_dir=config.data_dir,
+            image_size=config.image_size,
+            start_batch=epoch * config.steps_per_epoch,
+            ignore_unknown_tags=config.ignore_unknown_tags,
+        )
+
+    dataset, spec = load_data(initial_epoch)
     run_dir.write_data_spec(output_dir, spec)
     # Same seed, same initial weights: a run is reproducible.
     keras.utils.set_random_seed(config.seed)
+    metadata = None
     with strategy.scope():
-        gan = builders.build_gan(config, spec)
-
+        gan = builders.build_gan(config, spec, lr_scale=lr_scale)
+        if initial_epoch:
+            metadata = checkpoints.restore(gan, ckpt_dir)
+    if metadata and metadata["epoch"] != initial_epoch:
+        # The newest checkpoint did not load; an older one did.
+        dataset, _ = load_data(metadata["epoch"])
     csv_path = os.path.join(output_dir, run_dir.HISTORY_FILE)
-    callbacks = [
-        keras.callbacks.BackupAndRestore(
-            os.path.join(output_dir, run_dir.CHECKPOINT_DIR),
-            delete_checkpoint=False,
-        ),
-        gan_callbacks.SamplePictures(
-            output_dir, spec, config.latent_dim, seed=config.seed
-        ),
-    ]
+    if metadata:
+        log.info("Resuming %s from epoch %d.", output_dir,
+                 metadata["epoch"])
+        if metadata.get("history_csv") is not None:
+            # The history as the checkpoint saw it: no row of an epoch
+            # after it, none lost before it.
+            checkpoints.write_text_atomically(csv_path,
+                                              metadata["history_csv"])
+    initial_epoch = metadata["epoch"] if metadata else 0
+
+    guard = gan_callbacks.DivergenceGuard()
+    callbacks = [guard]
+    if chief:
+        callbacks += _picture_and_history_callbacks(
+            config, spec, output_dir, csv_path, initial_epoch)
+    # Last: the checkpoint keeps the history CSV the callbacks above wrote.
+    callbacks.append(gan_callbacks.RunCheckpoint(
+        ckpt_dir, csv_path, guard=guard, lr_scale=lr_scale))
+    history = gan.fit(
+        dataset,
+        epochs=config.epochs,
+        initial_epoch=initial_epoch,
+        steps_per_epoch=config.steps_per_epoch,
+        callbacks=callbacks,
+        shuffle=False,
+        verbose=config.verbose,
+    )
+    return gan, history, guard, spec, lr_scale
+
+
+def _picture_and_history_callbacks(config, spec, output_dir, csv_path,
+                                   initial_epoch):
+    """The chief's callbacks: sample pictures, evaluation, keep-best,
+    history CSV and its plots."""
+    callbacks = [gan_callbacks.SamplePictures(
+        output_dir, spec, config.latent_dim, seed=config.seed)]
     metric_columns = ()
-    if config.eval_every and chief:
+    if config.eval_every:
         # Before the CSVLogger and the checkpoint: they read its logs.
         evaluate = gan_callbacks.EvaluateGenerator(
             eval_lib.make_evaluation(
@@ -122,7 +242,7 @@ def train(config, strategy=None):
         if config.keep_best:
             callbacks.append(_keep_best(config, evaluate.keys, csv_path,
                                         output_dir, bool(initial_epoch)))
-    callbacks += [
+    return callbacks + [
         keras.callbacks.CSVLogger(csv_path, append=bool(initial_epoch)),
         gan_callbacks.LossPlot(
             csv_path, os.path.join(output_dir, "losses.png"),
@@ -130,21 +250,6 @@ def train(config, strategy=None):
             metrics_png_path=os.path.join(output_dir, "metrics.png"),
         ),
     ]
-    if not chief:
-        callbacks = callbacks[:1]
-    history = gan.fit(
-        dataset,
-        epochs=config.epochs,
-        steps_per_epoch=config.steps_per_epoch,
-        callbacks=callbacks,
-        shuffle=False,
-        verbose=config.verbose,
-    )
-    if chief:
-        gan.save(os.path.join(output_dir, run_dir.MODEL_FILE))
-        if config.export_format:  # () skips the export
-            run_dir.export_run(config, gan=gan, spec=spec)
-    return gan, history
 
 
 def _keep_best(config, keys, csv_path, output_dir, resuming):

@@ -6,6 +6,7 @@ expected, and ends with "Received: name=value". `run.py` adds the flag's
 name when it reports one of these errors.
 """
 
+import math
 import numbers
 
 # Image sides the DCGAN networks build for (a 4x4 start, doubled per block)
@@ -106,3 +107,45 @@ def check_image_size(image_size, valid=IMAGE_SIZES, what=None,
             f"Received: {name}={image_size!r}"
         )
     return int(image_size)
+
+
+def check_number(name, value, low=None, high=None, low_open=False,
+                 high_open=False, allow_none=False, what=None):
+    """Returns `value` as a float, or raises ValueError.
+
+    Args:
+        name: the argument's name, e.g. "beta_1".
+        value: what was received: an int or float (not a bool), finite.
+        low, high: the bounds (None: unbounded on that side).
+        low_open, high_open: exclude the bound itself (beta_1 in [0, 1)).
+        allow_none: accept None (returned as None).
+        what: optional words on what the argument does, put after the
+            expectation.
+
+    Raises:
+        ValueError: "beta_1 must be a number in [0, 1). Received:
+            beta_1=1.0".
+    """
+    if value is None and allow_none:
+        return None
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    if ok:
+        value = float(value)
+        ok = math.isfinite(value) and (
+            low is None or (value > low if low_open else value >= low)) and (
+            high is None or (value < high if high_open else value <= high))
+    if not ok:
+        if low is not None and high is not None:
+            expected = (f"a number in {'(' if low_open else '['}{low:g}, "
+                        f"{high:g}{')' if high_open else ']'}")
+        elif low is not None:
+            expected = f"a number {'>' if low_open else '>='} {low:g}"
+        elif high is not None:
+            expected = f"a number {'<' if high_open else '<='} {high:g}"
+        else:
+            expected = "a finite number"
+        note = f" {what}" if what else ""
+        raise ValueError(
+            f"{name} must be {expected}{note}. Received: {name}={value!r}"
+        )
+    return value

@@ -38,6 +38,9 @@ def test_flags_become_config():
     (["--model=dcgan", "--real_label_range=0.7"], "real_label_range"),
     (["--model=gan"], "dcgan"),
     (["--image_size=48"], "Received: --image_size=48"),
+    (["--model=wgan_gp", "--gp_weight=-1"], "Received: --gp_weight=-1.0"),
+    (["--beta_1=1.0"], r"beta_1 must be a number in \[0, 1\)"),
+    (["--g_learning_rate=0"], "g_learning_rate must be a number > 0"),
 ])
 @flagsaver.flagsaver
 def test_bad_flags_fail_at_parse_time(argv, match):

@@ -194,6 +194,15 @@ def test_bad_tags_lines(tmp_path, line, message):
     assert str(info.value).endswith(f"Received: line={line!r}")
 
 
+def test_tags_file_that_is_not_utf8_names_file_and_line(tmp_path):
+    _face_folder(tmp_path)
+    with open(tmp_path / "tags.csv", "ab") as f:
+        f.write(b"4,blue hair \xff eyes\n")
+    with pytest.raises(ValueError, match=r"tags\.csv, line 5: not UTF-8 "
+                       r"text \(byte 0xff at offset \d+\)"):
+        folders.tagged_folder_spec(tmp_path, FACE_SPEC, image_size=16)
+
+
 def test_ids_without_images_and_images_without_tags(tmp_path, logs):
     images, labels = _face_folder(tmp_path, count=3)
     with open(tmp_path / "tags.csv", "a") as f:

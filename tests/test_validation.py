@@ -98,3 +98,29 @@ def test_check_choice():
                        match=r"^Unknown loss\. Valid names: 'hinge', "
                              r"'wasserstein'\. Received: loss='foo'$"):
         validation.check_choice("loss", "foo", ("hinge", "wasserstein"))
+
+
+@pytest.mark.parametrize("value, kwargs, expected", [
+    (-1.0, dict(low=0.0), r"a number >= 0"),
+    (1.0, dict(low=0.0, high=1.0, high_open=True), r"a number in \[0, 1\)"),
+    (0.0, dict(low=0.0, low_open=True), r"a number > 0"),
+    (float("nan"), dict(), r"a finite number"),
+    (float("inf"), dict(low=0.0), r"a number >= 0"),
+    (True, dict(), r"a finite number"),
+    ("0.5", dict(), r"a finite number"),
+    (None, dict(), r"a finite number"),
+])
+def test_check_number_refuses(value, kwargs, expected):
+    with pytest.raises(ValueError, match=rf"^beta_1 must be {expected}\. "
+                                         rf"Received: beta_1="):
+        validation.check_number("beta_1", value, **kwargs)
+
+
+def test_check_number_accepts():
+    assert validation.check_number("x", 0, low=0.0) == 0.0
+    assert validation.check_number("x", 0.999, low=0.0, high=1.0,
+                                   high_open=True) == 0.999
+    assert validation.check_number("x", np.float32(2.5)) == 2.5
+    assert validation.check_number("x", None, allow_none=True) is None
+    with pytest.raises(ValueError, match=r"\(a loss weight\)\. Received"):
+        validation.check_number("x", -1, low=0.0, what="(a loss weight)")

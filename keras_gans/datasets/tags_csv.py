@@ -41,7 +41,8 @@ def read_tags(path, label_spec, ignore_unknown_tags=False):
         A dict id -> label (numpy, `label_spec.shape`), in file order.
 
     Raises:
-        ValueError: a line without a comma or id, a repeated id, an
+        ValueError: a file that is not UTF-8 text, a line without a comma
+            or id, a repeated id, an
             unknown tag (unless `ignore_unknown_tags`), or tags that do not
             make a label (a missing or repeated hair tag). The message names
             the file and the line.
@@ -49,8 +50,17 @@ def read_tags(path, label_spec, ignore_unknown_tags=False):
     tags = {}
     skipped = []
     # utf-8-sig: spreadsheet programs start CSV files with a byte-order mark.
-    with open(path, encoding="utf-8-sig") as f:
-        lines = f.read().splitlines()
+    with open(path, "rb") as f:
+        data = f.read()
+    try:
+        lines = data.decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError as e:
+        line = data[:e.start].count(b"\n") + 1
+        raise ValueError(
+            f"{path}, line {line}: not UTF-8 text (byte 0x{data[e.start]:02x}"
+            f" at offset {e.start}): save the tags file as UTF-8. "
+            f"Received: path={path!r}"
+        ) from None
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue

@@ -1,0 +1,247 @@
+"""The checkpoints a run resumes from: written atomically, read defensively.
+
+    checkpoints/latest.weights.h5     the newest complete checkpoint
+    checkpoints/previous.weights.h5   the one before it
+    checkpoints/training_metadata.json  {"epoch": N} of latest, for people
+                                      and tools (Keras' BackupAndRestore
+                                      format); resuming does not need it
+
+A checkpoint is one weights file (both networks, both optimizers' state,
+the noise stream) that carries its own metadata as an HDF5 attribute: the
+epoch it ends, the history CSV up to that epoch, and the learning-rate
+scale of divergence retries. It is written to a temporary name, flushed
+and renamed over `latest` after the old `latest` became `previous`: a kill
+at any point leaves at least one complete checkpoint, and a file torn by
+anything else (a full disk, a copy cut short) is detected at resume,
+reported in one line, and the previous one is used.
+"""
+
+import errno
+import json
+import logging
+import os
+import shutil
+import signal
+
+import h5py
+import numpy as np
+
+LATEST = "latest.weights.h5"
+PREVIOUS = "previous.weights.h5"
+METADATA = "training_metadata.json"
+_WRITING = "writing.weights.h5"
+_ATTRIBUTE = "keras_gans_checkpoint"
+# Headroom over the variables' bytes that an HDF5 weights file needs.
+_SIZE_MARGIN = 1.2
+_EXTRA_BYTES = 1 << 20
+# Fault injection for the tests: "NAME:K" SIGKILLs this process at the K-th
+# time it reaches the point NAME (see `fault_point`).
+FAULT_ENV = "KERAS_GANS_TEST_KILL_AT"
+_fault_counts = {}
+
+log = logging.getLogger("keras_gans")
+
+
+class NonFiniteWeights(ValueError):
+    """A model holds NaN or inf weights (nothing was written)."""
+
+
+def fault_point(name, path=None):
+    """Kills the process here when the tests ask for it (FAULT_ENV).
+
+    Points: "checkpoint_write" (the new weights file written, not yet
+    renamed; it is first cut to half its size, as a kill during the write
+    would leave it), "checkpoint_renamed" (renamed, the JSON mirror not
+    yet written) and "train_step" (after a step, mid-epoch).
+    """
+    wanted = os.environ.get(FAULT_ENV)
+    if not wanted:
+        return
+    point, _, count = wanted.partition(":")
+    if point != name:
+        return
+    _fault_counts[name] = _fault_counts.get(name, 0) + 1
+    if _fault_counts[name] == int(count or 1):
+        if path is not None:
+            with open(path, "r+b") as f:
+                f.truncate(os.path.getsize(path) // 2)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def non_finite_variables(model):
+    """Paths of `model`'s variables holding NaN or inf (numpy, eager)."""
+    return [v.path for v in model.variables
+            if np.issubdtype(np.dtype(v.dtype), np.floating)
+            and not np.all(np.isfinite(np.asarray(v)))]
+
+
+def check_finite(model, what):
+    """Raises NonFiniteWeights, naming the first bad variables, unless
+    every floating variable of `model` is finite."""
+    bad = non_finite_variables(model)
+    if bad:
+        raise NonFiniteWeights(
+            f"Not writing {what}: {len(bad)} variables hold NaN or inf "
+            f"({', '.join(bad[:3])}{', ...' if len(bad) > 3 else ''})."
+        )
+
+
+def _check_space(model, directory):
+    """Raises OSError(ENOSPC) before a write that cannot fit: HDF5 cut
+    short by a full disk has ended in a segmentation fault."""
+    needed = sum(int(np.prod(v.shape)) * np.dtype(v.dtype).itemsize
+                 for v in model.variables)
+    needed = int(needed * _SIZE_MARGIN) + _EXTRA_BYTES
+    free = shutil.disk_usage(directory).free
+    if free < needed:
+        raise OSError(
+            errno.ENOSPC,
+            f"No space left for a checkpoint (needs ~{needed / 2**20:.1f} "
+            f"MB, {free / 2**20:.1f} MB free)", directory)
+
+
+def _fsync(path):
+    with open(path, "rb") as f:
+        os.fsync(f.fileno())
+
+
+def write_text_atomically(path, text):
+    """Writes `text` to `path` through a temporary file and a rename."""
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def write(model, directory, epoch, history_csv=None, lr_scale=1.0):
+    """Writes a checkpoint of `model` after `epoch` epochs.
+
+    Args:
+        model: the built GAN (weights, optimizers).
+        directory: the run's checkpoints/ directory (created if missing).
+        epoch: epochs finished (the epoch to resume at).
+        history_csv: the history CSV's text up to this epoch, restored on
+            resume so no epoch's row is lost or repeated.
+        lr_scale: the learning-rate scale of divergence retries.
+
+    Raises:
+        NonFiniteWeights: the model holds NaN or inf (nothing is written,
+            the previous checkpoints stay).
+        OSError: the directory cannot be written or has no room; the
+            previous checkpoints stay valid.
+    """
+    check_finite(model, f"a checkpoint of epoch {epoch}")
+    os.makedirs(directory, exist_ok=True)
+    _check_space(model, directory)
+    latest = os.path.join(directory, LATEST)
+    # Keras wants the .weights.h5 ending; the name is not a checkpoint's.
+    tmp = os.path.join(directory, _WRITING)
+    model.save_weights(tmp, overwrite=True)
+    metadata = {"epoch": int(epoch), "history_csv": history_csv,
+                "lr_scale": float(lr_scale)}
+    with h5py.File(tmp, "a") as f:
+        f.attrs[_ATTRIBUTE] = json.dumps(metadata)
+    _fsync(tmp)
+    fault_point("checkpoint_write", tmp)
+    if os.path.exists(latest):
+        os.replace(latest, os.path.join(directory, PREVIOUS))
+    os.replace(tmp, latest)
+    fault_point("checkpoint_renamed")
+    write_text_atomically(os.path.join(directory, METADATA),
+                        json.dumps({"epoch": int(epoch), "batch": 0}))
+
+
+def read_metadata(path):
+    """The metadata dict of the checkpoint at `path`.
+
+    Checkpoints written before this format (Keras' BackupAndRestore) have
+    no attribute: their epoch is read from training_metadata.json beside.
+
+    Raises:
+        ValueError: the file is torn or not a checkpoint; the message says
+            which file and why.
+    """
+    try:
+        with h5py.File(path, "r") as f:
+            text = f.attrs.get(_ATTRIBUTE)
+            if text is None and not len(f.keys()):
+                raise ValueError("no weights in it")
+    except (OSError, ValueError) as e:
+        reason = str(e).split("(")[0].strip() or type(e).__name__
+        raise ValueError(f"{path} is unreadable ({reason})") from None
+    if text is not None:
+        return json.loads(text)
+    legacy = os.path.join(os.path.dirname(path), METADATA)
+    try:
+        with open(legacy) as f:
+            return {"epoch": int(json.load(f)["epoch"]),
+                    "history_csv": None, "lr_scale": 1.0}
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise ValueError(
+            f"{legacy} is unreadable ({type(e).__name__}: {e}), and "
+            f"{os.path.basename(path)} is an older checkpoint that needs it"
+        ) from None
+
+
+def candidates(directory):
+    """[(path, metadata)] of the readable checkpoints, newest first.
+
+    Each unreadable one is logged in one line and skipped.
+
+    Raises:
+        ValueError: checkpoints exist but none is readable.
+    """
+    found, errors = [], []
+    for name in (LATEST, PREVIOUS):
+        path = os.path.join(directory, name)
+        if not os.path.exists(path):
+            continue
+        try:
+            found.append((path, read_metadata(path)))
+        except ValueError as e:
+            errors.append(str(e))
+            log.warning("%s; using the checkpoint before it.", e)
+    if errors and not found:
+        raise ValueError(
+            f"No readable checkpoint in {directory}: "
+            + "; ".join(errors) + ". Delete the directory to start over, or "
+            "give another output_dir."
+        )
+    return sorted(found, key=lambda item: -item[1]["epoch"])
+
+
+def latest_epoch(directory):
+    """The epoch of the newest readable checkpoint, or 0 if there is none."""
+    found = candidates(directory)
+    return found[0][1]["epoch"] if found else 0
+
+
+def restore(model, directory):
+    """Loads the newest checkpoint that loads into `model`.
+
+    Returns:
+        Its metadata dict ({"epoch", "history_csv", "lr_scale"}), or None
+        if the directory holds no checkpoint.
+
+    Raises:
+        ValueError: checkpoints exist but none loads.
+    """
+    errors = []
+    for path, metadata in candidates(directory):
+        try:
+            model.load_weights(path)
+        except (OSError, ValueError, KeyError) as e:
+            errors.append(f"{path} does not load ({type(e).__name__})")
+            log.warning("%s; using the checkpoint before it.", errors[-1])
+            continue
+        return metadata
+    if errors:
+        raise ValueError(
+            f"No checkpoint in {directory} loads: " + "; ".join(errors)
+            + ". Delete the directory to start over, or give another "
+            "output_dir."
+        )
+    return None
+
