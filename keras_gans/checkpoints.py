@@ -20,6 +20,7 @@ import errno
 import json
 import logging
 import os
+import re
 import shutil
 import signal
 
@@ -88,16 +89,37 @@ def check_finite(model, what):
 
 def _check_space(model, directory):
     """Raises OSError(ENOSPC) before a write that cannot fit: HDF5 cut
-    short by a full disk has ended in a segmentation fault."""
+    short by a full disk has ended in a segmentation fault.
+
+    The size: the last checkpoint's, or the variables' bytes (the
+    networks' and both optimizers' moments) with some headroom.
+    """
+    variables = list(model.variables)
+    for optimizer in (model.d_optimizer, model.g_optimizer):
+        variables += list(optimizer.variables)
     needed = sum(int(np.prod(v.shape)) * np.dtype(v.dtype).itemsize
-                 for v in model.variables)
+                 for v in variables)
     needed = int(needed * _SIZE_MARGIN) + _EXTRA_BYTES
+    latest = os.path.join(directory, LATEST)
+    if os.path.exists(latest):
+        needed = max(needed, int(os.path.getsize(latest) * _SIZE_MARGIN))
     free = shutil.disk_usage(directory).free
     if free < needed:
         raise OSError(
             errno.ENOSPC,
             f"No space left for a checkpoint (needs ~{needed / 2**20:.1f} "
             f"MB, {free / 2**20:.1f} MB free)", directory)
+
+
+def _short_error(error):
+    """(errno, one-line reason) of an OSError; HDF5's messages hold the
+    errno inside a paragraph of write details."""
+    code = error.errno
+    if code is None:
+        found = re.search(r"errno = (\d+)", str(error))
+        code = int(found.group(1)) if found else None
+    reason = os.strerror(code) if code else str(error).split("(")[0]
+    return code, reason.strip()
 
 
 def _fsync(path):
@@ -108,11 +130,16 @@ def _fsync(path):
 def write_text_atomically(path, text):
     """Writes `text` to `path` through a temporary file and a rename."""
     tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as e:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise OSError(e.errno, e.strerror, e.filename or tmp) from e
 
 
 def write(model, directory, epoch, history_csv=None, lr_scale=1.0):
@@ -138,12 +165,17 @@ def write(model, directory, epoch, history_csv=None, lr_scale=1.0):
     latest = os.path.join(directory, LATEST)
     # Keras wants the .weights.h5 ending; the name is not a checkpoint's.
     tmp = os.path.join(directory, _WRITING)
-    model.save_weights(tmp, overwrite=True)
     metadata = {"epoch": int(epoch), "history_csv": history_csv,
                 "lr_scale": float(lr_scale)}
-    with h5py.File(tmp, "a") as f:
-        f.attrs[_ATTRIBUTE] = json.dumps(metadata)
-    _fsync(tmp)
+    try:
+        model.save_weights(tmp, overwrite=True)
+        with h5py.File(tmp, "a") as f:
+            f.attrs[_ATTRIBUTE] = json.dumps(metadata)
+        _fsync(tmp)
+    except OSError as e:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise OSError(*_short_error(e), tmp) from e
     fault_point("checkpoint_write", tmp)
     if os.path.exists(latest):
         os.replace(latest, os.path.join(directory, PREVIOUS))

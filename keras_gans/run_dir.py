@@ -23,6 +23,7 @@ import contextlib
 import dataclasses
 import fcntl
 import os
+import shutil
 
 from keras_gans import builders
 from keras_gans import checkpoints
@@ -98,6 +99,35 @@ def lock(output_dir):
         yield
     finally:
         f.close()  # releases the lock
+
+
+@contextlib.contextmanager
+def writing(path, remove_partial=True):
+    """Names `path` in an OSError raised inside the block that names no
+    file (TensorFlow's and HDF5's writers say only "No space left on
+    device"), and removes `path` if the write left it partial (unless
+    `remove_partial` is False: a directory written into)."""
+    try:
+        yield
+    except OSError as e:
+        if remove_partial and os.path.isdir(path):
+            shutil.rmtree(path, ignore_errors=True)
+        elif remove_partial and os.path.exists(path):
+            os.remove(path)
+        if e.filename:
+            raise
+        raise OSError(e.errno, e.strerror or str(e), path) from e
+
+
+def save_model(gan, output_dir):
+    """Writes the whole model as gan.keras, through a temporary file and a
+    rename (a failed write leaves the previous gan.keras whole)."""
+    path = os.path.join(output_dir, MODEL_FILE)
+    tmp = os.path.join(output_dir, ".writing." + MODEL_FILE)
+    with writing(tmp):
+        gan.save(tmp)
+    os.replace(tmp, path)
+    return path
 
 
 def checkpoint_dir(output_dir):
@@ -192,15 +222,26 @@ def export_run(config, gan=None, spec=None, export_dir=None, formats=None):
         extra.update(base_model=config.base_model,
                      g_conditioning=config.g_conditioning,
                      d_conditioning=config.d_conditioning)
-    export_lib.export_generator(
-        gan.generator,
-        export_dir,
-        latent_dim=gan.latent_dim,
-        sample_kind=spec.kind,
-        dataset=spec.name,
-        label_spec=label_spec,
-        code_spec=code_spec,
-        formats=tuple(formats or config.export_format or ("saved_model",)),
-        extra_metadata=extra,
-    )
+    # Written beside, then swapped in: a failed write (a full disk) leaves
+    # the previous export whole.
+    writing_dir = export_dir.rstrip(os.sep) + ".writing"
+    shutil.rmtree(writing_dir, ignore_errors=True)
+    with writing(writing_dir):
+        export_lib.export_generator(
+            gan.generator,
+            writing_dir,
+            latent_dim=gan.latent_dim,
+            sample_kind=spec.kind,
+            dataset=spec.name,
+            label_spec=label_spec,
+            code_spec=code_spec,
+            formats=tuple(formats or config.export_format
+                          or ("saved_model",)),
+            extra_metadata=extra,
+        )
+    old_dir = export_dir.rstrip(os.sep) + ".old"
+    if os.path.exists(export_dir):
+        os.replace(export_dir, old_dir)
+    os.replace(writing_dir, export_dir)
+    shutil.rmtree(old_dir, ignore_errors=True)
     return export_dir

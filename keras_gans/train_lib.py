@@ -116,7 +116,7 @@ def train(config, strategy=None):
             lr_scale *= DIVERGENCE_LR_FACTOR
         if chief:
             checkpoints.check_finite(gan, "the final model")
-            gan.save(os.path.join(output_dir, run_dir.MODEL_FILE))
+            run_dir.save_model(gan, output_dir)
             if config.export_format:  # () skips the export
                 run_dir.export_run(config, gan=gan, spec=spec)
     return gan, history
@@ -207,15 +207,18 @@ def _fit(config, strategy, output_dir, chief, lr_scale=None):
     # Last: the checkpoint keeps the history CSV the callbacks above wrote.
     callbacks.append(gan_callbacks.RunCheckpoint(
         ckpt_dir, csv_path, guard=guard, lr_scale=lr_scale))
-    history = gan.fit(
-        dataset,
-        epochs=config.epochs,
-        initial_epoch=initial_epoch,
-        steps_per_epoch=config.steps_per_epoch,
-        callbacks=callbacks,
-        shuffle=False,
-        verbose=config.verbose,
-    )
+    # The pictures, the history and the plots name no file when the disk
+    # is full: name the run directory at least.
+    with run_dir.writing(output_dir, remove_partial=False):
+        history = gan.fit(
+            dataset,
+            epochs=config.epochs,
+            initial_epoch=initial_epoch,
+            steps_per_epoch=config.steps_per_epoch,
+            callbacks=callbacks,
+            shuffle=False,
+            verbose=config.verbose,
+        )
     return gan, history, guard, spec, lr_scale
 
 

@@ -193,6 +193,41 @@ def test_failed_rename_leaves_the_previous_checkpoint(tmp_path, monkeypatch):
     assert checkpoints.latest_epoch(ckpt(tmp_path)) == 1
 
 
+def test_failed_export_and_model_writes_keep_the_previous_ones(
+        tmp_path, monkeypatch):
+    from keras_gans import export as export_lib
+
+    gan, _ = train_lib.train(tiny_config(tmp_path))
+    export_dir = tmp_path / run_dir.EXPORT_DIR
+    before = (export_dir / "saved_model.pb").read_bytes()
+    model_before = (tmp_path / run_dir.MODEL_FILE).read_bytes()
+
+    def full_disk(generator, directory, **kwargs):
+        os.makedirs(directory, exist_ok=True)
+        with open(os.path.join(directory, "saved_model.pb"), "wb") as f:
+            f.write(b"partial")
+        raise OSError(28, "No space left on device")  # names no file
+
+    monkeypatch.setattr(export_lib, "export_generator", full_disk)
+    config = run_dir.read_config(str(tmp_path))
+    with pytest.raises(OSError, match="No space left") as e:
+        run_dir.export_run(config, gan=gan)
+    assert e.value.filename == f"{export_dir}.writing"  # named
+    assert (export_dir / "saved_model.pb").read_bytes() == before
+    assert not os.path.exists(f"{export_dir}.writing")
+
+    def failing_save(path):
+        with open(path, "wb") as f:
+            f.write(b"partial")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(gan, "save", failing_save)
+    with pytest.raises(OSError):
+        run_dir.save_model(gan, str(tmp_path))
+    assert (tmp_path / run_dir.MODEL_FILE).read_bytes() == model_before
+    assert not [name for name in os.listdir(tmp_path) if "writing" in name]
+
+
 def test_output_dir_that_is_a_file(tmp_path):
     path = tmp_path / "run"
     path.write_text("not a directory")
