@@ -30,6 +30,10 @@ flags.DEFINE_enum("on_divergence", "rollback", ["rollback", "stop"],
                   "(up to 3 times), or stop; either way nothing non-finite "
                   "is written and the run exits non-zero if it cannot go "
                   "on.")
+flags.DEFINE_integer("checkpoint_every_steps", 0,
+                     "Also checkpoint every N steps inside an epoch, so a "
+                     "kill loses at most N steps (0: at epoch ends only); "
+                     "the resumed run is as exact.")
 flags.DEFINE_integer("steps_per_execution", 1,
                      "Train steps per compiled call.")
 flags.DEFINE_integer("verbose", None, "Keras fit verbosity: 0 silent, 1 a "

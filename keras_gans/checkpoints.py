@@ -142,16 +142,23 @@ def write_text_atomically(path, text):
         raise OSError(e.errno, e.strerror, e.filename or tmp) from e
 
 
-def write(model, directory, epoch, history_csv=None, lr_scale=1.0):
-    """Writes a checkpoint of `model` after `epoch` epochs.
+def write(model, directory, epoch, history_csv=None, lr_scale=1.0,
+          batch=0):
+    """Writes a checkpoint of `model` after `epoch` epochs and `batch`
+    steps of the next.
+
+    Mid-epoch (`batch` > 0) the checkpoint also keeps the epoch's metric
+    trackers (their running sums), so the resumed epoch logs the means an
+    uninterrupted one would.
 
     Args:
-        model: the built GAN (weights, optimizers).
+        model: the built GAN (weights, optimizers, `metrics`).
         directory: the run's checkpoints/ directory (created if missing).
-        epoch: epochs finished (the epoch to resume at).
+        epoch: epochs finished (the epoch to resume in).
         history_csv: the history CSV's text up to this epoch, restored on
             resume so no epoch's row is lost or repeated.
         lr_scale: the learning-rate scale of divergence retries.
+        batch: steps done in epoch `epoch` (0 at an epoch's end).
 
     Raises:
         NonFiniteWeights: the model holds NaN or inf (nothing is written,
@@ -159,14 +166,17 @@ def write(model, directory, epoch, history_csv=None, lr_scale=1.0):
         OSError: the directory cannot be written or has no room; the
             previous checkpoints stay valid.
     """
-    check_finite(model, f"a checkpoint of epoch {epoch}")
+    check_finite(model, f"a checkpoint of epoch {epoch}"
+                 + (f", step {batch}" if batch else ""))
     os.makedirs(directory, exist_ok=True)
     _check_space(model, directory)
     latest = os.path.join(directory, LATEST)
     # Keras wants the .weights.h5 ending; the name is not a checkpoint's.
     tmp = os.path.join(directory, _WRITING)
-    metadata = {"epoch": int(epoch), "history_csv": history_csv,
-                "lr_scale": float(lr_scale)}
+    metadata = {"epoch": int(epoch), "batch": int(batch),
+                "history_csv": history_csv, "lr_scale": float(lr_scale)}
+    if batch:
+        metadata["trackers"] = tracker_states(model)
     try:
         model.save_weights(tmp, overwrite=True)
         with h5py.File(tmp, "a") as f:
@@ -182,7 +192,22 @@ def write(model, directory, epoch, history_csv=None, lr_scale=1.0):
     os.replace(tmp, latest)
     fault_point("checkpoint_renamed")
     write_text_atomically(os.path.join(directory, METADATA),
-                        json.dumps({"epoch": int(epoch), "batch": 0}))
+                          json.dumps({"epoch": int(epoch),
+                                      "batch": int(batch)}))
+
+
+def tracker_states(model):
+    """{metric name: [its variables' values]} of `model.metrics`."""
+    return {m.name: [np.asarray(v).tolist() for v in m.variables]
+            for m in model.metrics}
+
+
+def set_tracker_states(model, states):
+    """Assigns `tracker_states`' values back to `model.metrics`."""
+    for metric in model.metrics:
+        for variable, value in zip(metric.variables,
+                                   states.get(metric.name, ())):
+            variable.assign(value)
 
 
 def read_metadata(path):
@@ -204,11 +229,11 @@ def read_metadata(path):
         reason = str(e).split("(")[0].strip() or type(e).__name__
         raise ValueError(f"{path} is unreadable ({reason})") from None
     if text is not None:
-        return json.loads(text)
+        return dict({"batch": 0}, **json.loads(text))
     legacy = os.path.join(os.path.dirname(path), METADATA)
     try:
         with open(legacy) as f:
-            return {"epoch": int(json.load(f)["epoch"]),
+            return {"epoch": int(json.load(f)["epoch"]), "batch": 0,
                     "history_csv": None, "lr_scale": 1.0}
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise ValueError(
@@ -241,7 +266,8 @@ def candidates(directory):
             + "; ".join(errors) + ". Delete the directory to start over, or "
             "give another output_dir."
         )
-    return sorted(found, key=lambda item: -item[1]["epoch"])
+    return sorted(found, key=lambda item: (-item[1]["epoch"],
+                                           -item[1]["batch"]))
 
 
 def latest_epoch(directory):
@@ -250,12 +276,19 @@ def latest_epoch(directory):
     return found[0][1]["epoch"] if found else 0
 
 
+def latest_position(directory):
+    """(epoch, batch) of the newest readable checkpoint, or (0, 0)."""
+    found = candidates(directory)
+    return (found[0][1]["epoch"], found[0][1]["batch"]) if found else (0, 0)
+
+
 def restore(model, directory):
     """Loads the newest checkpoint that loads into `model`.
 
     Returns:
-        Its metadata dict ({"epoch", "history_csv", "lr_scale"}), or None
-        if the directory holds no checkpoint.
+        Its metadata dict ({"epoch", "batch", "history_csv", "lr_scale",
+        and mid-epoch "trackers"}), or None if the directory holds no
+        checkpoint.
 
     Raises:
         ValueError: checkpoints exist but none loads.

@@ -35,7 +35,7 @@ RESUMABLE_FIELDS = (
     "epochs", "output_dir", "strategy", "jit_compile", "export_dir",
     "export_format", "verbose", "steps_per_execution", "data_dir",
     "eval_every", "eval_samples", "keep_best", "evaluator_dir",
-    "inception_weights", "on_divergence",
+    "inception_weights", "on_divergence", "checkpoint_every_steps",
 )
 # Metrics a run can keep its best checkpoint by (see keras_gans.evaluation;
 # "accuracy/hair" and "distinct/hair" style keys count by their root).
@@ -95,6 +95,9 @@ class TrainConfig:
     # Non-finite losses: "rollback" to the last good checkpoint and retry
     # with lower learning rates (a few times), or "stop" at once.
     on_divergence: str = "rollback"
+    # Also checkpoint every N steps inside an epoch (0: at epoch ends only),
+    # so a kill loses at most N steps; the resume is as exact.
+    checkpoint_every_steps: int = 0
     # Keras' fit verbosity; None: 1 (a progress bar) on a terminal, 2 (one
     # line an epoch) when stdout is a log file, CI or nohup, where the
     # progress bar would write one ever-growing line.
@@ -218,6 +221,9 @@ def validate(config):
     validation.check_choice("jit_compile", config.jit_compile, JIT_COMPILE)
     validation.check_choice("on_divergence", config.on_divergence,
                             ON_DIVERGENCE)
+    validation.check_int("checkpoint_every_steps",
+                         config.checkpoint_every_steps, minimum=0,
+                         what="(0: at the end of each epoch only)")
     for fmt in config.export_format:
         validation.check_choice("export_format", fmt, EXPORT_FORMATS)
     for name in ("epochs", "steps_per_epoch", "batch_size", "n_critic",

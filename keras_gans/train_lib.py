@@ -53,7 +53,7 @@ def _is_chief(strategy):
     )
 
 
-def train(config, strategy=None):
+def train(config, strategy=None, callbacks=()):
     """Trains a GAN as `config` says; resumes a matching run directory.
 
     The run directory is locked while training (a second run on it is
@@ -65,6 +65,8 @@ def train(config, strategy=None):
     Args:
         config: a `TrainConfig` (resolved here).
         strategy: a tf.distribute strategy; default: `config.strategy`.
+        callbacks: your own Keras callbacks (e.g. TensorBoard), run after
+            the run's own and before its checkpoint.
 
     Returns:
         (gan, history): the trained `GAN` and the `keras.callbacks.History`
@@ -95,10 +97,12 @@ def train(config, strategy=None):
     with run_dir.lock(output_dir):
         retries, lr_scale = 0, None  # None: the checkpoint's scale
         while True:
-            gan, history, guard, spec, lr_scale = _fit(
-                config, strategy, output_dir, chief, lr_scale)
+            gan, history, guard, spec, lr_scale, finished = _fit(
+                config, strategy, output_dir, chief, lr_scale, callbacks)
             if guard.diverged is None:
-                break
+                if finished:
+                    break
+                continue  # a resumed partial epoch is done: go on
             good_epoch = checkpoints.latest_epoch(
                 run_dir.checkpoint_dir(output_dir))
             if config.on_divergence == "stop" or (
@@ -146,80 +150,95 @@ def _divergence_message(diverged, config, retries, lr_scale, good_epoch):
     )
 
 
-def _fit(config, strategy, output_dir, chief, lr_scale=None):
+def _fit(config, strategy, output_dir, chief, lr_scale=None,
+         user_callbacks=()):
     """One `fit` from the run's newest good checkpoint (or from scratch).
 
     Args:
         lr_scale: the learning-rate scale; None: the checkpoint's (1.0 for
             a fresh run).
+        user_callbacks: the caller's callbacks.
 
     Returns:
-        (gan, history, guard, spec, lr_scale).
+        (gan, history, guard, spec, lr_scale, finished): finished is False
+        after a resumed partial epoch with epochs still to go.
     """
     ckpt_dir = run_dir.checkpoint_dir(output_dir)
     found = checkpoints.candidates(ckpt_dir)
-    initial_epoch = found[0][1]["epoch"] if found else 0
+    position = (found[0][1]["epoch"], found[0][1]["batch"]) if found else (
+        0, 0)
     if lr_scale is None:
         lr_scale = found[0][1]["lr_scale"] if found else 1.0
-    if initial_epoch:
+    if found:
         config_lib.check_resumable(run_dir.read_config(output_dir), config)
     run_dir.write_config(output_dir, config)
 
-    def load_data(epoch):
+    def load_data(epoch, batch):
         # Every loader's stream is a function of the seed: starting after
         # the consumed batches continues it where the checkpoint left it.
         return datasets.load_dataset(
             config.dataset, config.batch_size * config.n_critic,
             config.seed, data_dir=config.data_dir,
             image_size=config.image_size,
-            start_batch=epoch * config.steps_per_epoch,
+            start_batch=epoch * config.steps_per_epoch + batch,
             ignore_unknown_tags=config.ignore_unknown_tags,
         )
 
-    dataset, spec = load_data(initial_epoch)
+    dataset, spec = load_data(*position)
     run_dir.write_data_spec(output_dir, spec)
     # Same seed, same initial weights: a run is reproducible.
     keras.utils.set_random_seed(config.seed)
     metadata = None
     with strategy.scope():
         gan = builders.build_gan(config, spec, lr_scale=lr_scale)
-        if initial_epoch:
+        if found:
             metadata = checkpoints.restore(gan, ckpt_dir)
-    if metadata and metadata["epoch"] != initial_epoch:
+    epoch, batch = (metadata["epoch"], metadata["batch"]) if metadata else (
+        0, 0)
+    if (epoch, batch) != position:
         # The newest checkpoint did not load; an older one did.
-        dataset, _ = load_data(metadata["epoch"])
+        dataset, _ = load_data(epoch, batch)
     csv_path = os.path.join(output_dir, run_dir.HISTORY_FILE)
     if metadata:
-        log.info("Resuming %s from epoch %d.", output_dir,
-                 metadata["epoch"])
+        log.info("Resuming %s from epoch %d%s.", output_dir, epoch,
+                 f", step {batch} of epoch {epoch + 1}" if batch else "")
         if metadata.get("history_csv") is not None:
             # The history as the checkpoint saw it: no row of an epoch
             # after it, none lost before it.
             checkpoints.write_text_atomically(csv_path,
                                               metadata["history_csv"])
-    initial_epoch = metadata["epoch"] if metadata else 0
 
     guard = gan_callbacks.DivergenceGuard()
     callbacks = [guard]
+    if batch:
+        # Before everything that reads the epoch's logs.
+        callbacks.append(gan_callbacks.RestoreTrackers(
+            metadata.get("trackers")))
     if chief:
         callbacks += _picture_and_history_callbacks(
-            config, spec, output_dir, csv_path, initial_epoch)
+            config, spec, output_dir, csv_path, epoch or batch)
+    callbacks += list(user_callbacks)
     # Last: the checkpoint keeps the history CSV the callbacks above wrote.
     callbacks.append(gan_callbacks.RunCheckpoint(
-        ckpt_dir, csv_path, guard=guard, lr_scale=lr_scale))
+        ckpt_dir, csv_path, guard=guard, lr_scale=lr_scale,
+        every_steps=config.checkpoint_every_steps, initial_batch=batch))
+    # Resumed mid-epoch: this fit finishes that epoch alone (its remaining
+    # steps); the next `_fit` goes on from the epoch-end checkpoint.
+    epochs = epoch + 1 if batch else config.epochs
     # The pictures, the history and the plots name no file when the disk
     # is full: name the run directory at least.
     with run_dir.writing(output_dir, remove_partial=False):
         history = gan.fit(
             dataset,
-            epochs=config.epochs,
-            initial_epoch=initial_epoch,
-            steps_per_epoch=config.steps_per_epoch,
+            epochs=epochs,
+            initial_epoch=epoch,
+            steps_per_epoch=config.steps_per_epoch - batch,
             callbacks=callbacks,
             shuffle=False,
             verbose=config.verbose,
         )
-    return gan, history, guard, spec, lr_scale
+    finished = epochs == config.epochs or guard.diverged is not None
+    return gan, history, guard, spec, lr_scale, finished
 
 
 def _picture_and_history_callbacks(config, spec, output_dir, csv_path,

@@ -93,6 +93,39 @@ def test_older_checkpoint_with_empty_metadata_names_the_file(tmp_path):
         train_lib.train(tiny_config(tmp_path, epochs=2))
 
 
+# Checkpoints inside an epoch.
+
+
+class Interrupted(Exception):
+    pass
+
+
+def test_mid_epoch_checkpoint_resumes_exactly(tmp_path, straight,
+                                              monkeypatch, caplog):
+    """3 steps an epoch, a checkpoint every 2: interrupted before step 6
+    (epoch 2's third), the rerun resumes at epoch 2, step 2 and ends as the
+    uninterrupted run, history (epoch means) included."""
+    original = gan_callbacks.DivergenceGuard.on_train_batch_begin
+
+    def interrupt(self, batch, logs=None):
+        if int(self.model.g_optimizer.iterations.numpy()) == 5:
+            raise Interrupted()
+        return original(self, batch, logs)
+
+    monkeypatch.setattr(gan_callbacks.DivergenceGuard,
+                        "on_train_batch_begin", interrupt)
+    config = tiny_config(tmp_path, epochs=3, export_format=(),
+                         checkpoint_every_steps=2)
+    with pytest.raises(Interrupted):
+        train_lib.train(config)
+    assert checkpoints.latest_position(ckpt(tmp_path)) == (1, 2)
+    monkeypatch.undo()
+    with caplog.at_level(logging.INFO, logger="keras_gans"):
+        gan, _ = train_lib.train(config)
+    assert "from epoch 1, step 2 of epoch 2" in caplog.text
+    assert_same_run(gan, tmp_path, straight)
+
+
 # NaN and inf.
 
 
@@ -300,13 +333,20 @@ def test_killed_anywhere_then_rerun_equals_an_uninterrupted_run(tmp_path):
     reference = tmp_path / "reference"
     assert run_cli(*RUN, f"--output_dir={reference}").returncode == 0
     expected = final_weights(reference)
-    for point in ("checkpoint_write:2", "checkpoint_renamed:1",
-                  "train_step:6"):
+    # (kill point, extra flags): inside and after a checkpoint write,
+    # mid-epoch, and mid-epoch after a mid-epoch checkpoint (step 6 of 4 x
+    # 3; the kill after step 7 loses that step only).
+    for point, flags in (("checkpoint_write:2", ()),
+                         ("checkpoint_renamed:1", ()),
+                         ("train_step:6", ()),
+                         ("train_step:7", ("--checkpoint_every_steps=2",))):
         out = tmp_path / point.replace(":", "_")
-        killed = run_cli(*RUN, f"--output_dir={out}",
+        killed = run_cli(*RUN, *flags, f"--output_dir={out}",
                          env={checkpoints.FAULT_ENV: point})
         assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
-        rerun = run_cli(*RUN, f"--output_dir={out}")
+        if flags:
+            assert checkpoints.latest_position(ckpt(out)) == (1, 2)
+        rerun = run_cli(*RUN, *flags, f"--output_dir={out}")
         assert rerun.returncode == 0, rerun.stderr[-3000:]
         got = final_weights(out)
         assert got.keys() == expected.keys()

@@ -2,6 +2,7 @@
 pictures, loss plots, evaluation."""
 
 from keras_gans.callbacks.checkpoint import DivergenceGuard
+from keras_gans.callbacks.checkpoint import RestoreTrackers
 from keras_gans.callbacks.checkpoint import RunCheckpoint
 from keras_gans.callbacks.evaluate import EvaluateGenerator
 from keras_gans.callbacks.evaluate import KeepBest
@@ -9,4 +10,4 @@ from keras_gans.callbacks.loss_plot import LossPlot
 from keras_gans.callbacks.sample_pictures import SamplePictures
 
 __all__ = ["DivergenceGuard", "EvaluateGenerator", "KeepBest", "LossPlot",
-           "RunCheckpoint", "SamplePictures"]
+           "RestoreTrackers", "RunCheckpoint", "SamplePictures"]
