@@ -164,6 +164,17 @@ def test_nan_rolls_back_and_retries_with_lower_learning_rates(
     assert os.path.exists(tmp_path / "export" / "saved_model.pb")
 
 
+def test_nan_rolls_back_with_evaluation_on(tmp_path, monkeypatch):
+    """The evaluation skips the diverged epoch instead of scoring NaN."""
+    poison_at(monkeypatch, step=5)
+    gan, history = train_lib.train(tiny_config(
+        tmp_path, model="dcgan", dataset="grid", epochs=3, eval_every=1,
+        eval_samples=50, export_format=()))
+    assert checkpoints.non_finite_variables(gan) == []
+    rows = history_rows(tmp_path)
+    assert len(rows) == 4 and "modes_covered" in rows[0]
+
+
 def test_nan_with_stop_writes_nothing_non_finite(tmp_path, monkeypatch):
     poison_at(monkeypatch, step=5)
     with pytest.raises(train_lib.TrainingDiverged,

@@ -52,7 +52,11 @@ class EvaluateGenerator(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if logs is None:
             return
-        if not self.due(epoch):
+        # An epoch whose losses went NaN (`DivergenceGuard` stopped it and
+        # the run rolls back) has nothing worth scoring.
+        diverged = not all(math.isfinite(float(v)) for k, v in logs.items()
+                           if k.endswith("loss"))
+        if diverged or not self.due(epoch):
             for key in self.keys:
                 logs.setdefault(key, float("nan"))
             return
