@@ -187,8 +187,10 @@ def write(model, directory, epoch, history_csv=None, lr_scale=1.0,
             os.remove(tmp)
         raise OSError(*_short_error(e), tmp) from e
     fault_point("checkpoint_write", tmp)
-    if os.path.exists(latest):
+    if _readable(latest):
         os.replace(latest, os.path.join(directory, PREVIOUS))
+    # (A torn `latest` is written over: it must not push out a good
+    # `previous`.)
     os.replace(tmp, latest)
     fault_point("checkpoint_renamed")
     write_text_atomically(os.path.join(directory, METADATA),
@@ -242,6 +244,16 @@ def read_metadata(path):
         ) from None
 
 
+def _readable(path):
+    if not os.path.exists(path):
+        return False
+    try:
+        read_metadata(path)
+    except ValueError:
+        return False
+    return True
+
+
 def candidates(directory):
     """[(path, metadata)] of the readable checkpoints, newest first.
 
@@ -282,8 +294,14 @@ def latest_position(directory):
     return (found[0][1]["epoch"], found[0][1]["batch"]) if found else (0, 0)
 
 
-def restore(model, directory):
+def restore(model, directory, found=None):
     """Loads the newest checkpoint that loads into `model`.
+
+    Args:
+        model: the built GAN.
+        directory: the checkpoints/ directory.
+        found: `candidates(directory)` if the caller has it already (each
+            unreadable file is then reported once).
 
     Returns:
         Its metadata dict ({"epoch", "batch", "history_csv", "lr_scale",
@@ -294,7 +312,8 @@ def restore(model, directory):
         ValueError: checkpoints exist but none loads.
     """
     errors = []
-    for path, metadata in candidates(directory):
+    for path, metadata in (candidates(directory) if found is None
+                           else found):
         try:
             model.load_weights(path)
         except (OSError, ValueError, KeyError) as e:

@@ -192,7 +192,7 @@ def _fit(config, strategy, output_dir, chief, lr_scale=None,
     with strategy.scope():
         gan = builders.build_gan(config, spec, lr_scale=lr_scale)
         if found:
-            metadata = checkpoints.restore(gan, ckpt_dir)
+            metadata = checkpoints.restore(gan, ckpt_dir, found)
     epoch, batch = (metadata["epoch"], metadata["batch"]) if metadata else (
         0, 0)
     if (epoch, batch) != position:

@@ -56,8 +56,12 @@ def test_torn_latest_checkpoint_resumes_from_the_previous(
     with caplog.at_level(logging.WARNING, logger="keras_gans"):
         gan, _ = train_lib.train(tiny_config(tmp_path, epochs=3,
                                              export_format=()))
-    assert f"{latest} is unreadable" in caplog.text
+    assert caplog.text.count(f"{latest} is unreadable") == 1
     assert_same_run(gan, tmp_path, straight)
+    # The torn file was written over; the good one stayed `previous`.
+    epochs = [metadata["epoch"] for _, metadata in
+              checkpoints.candidates(ckpt(tmp_path))]
+    assert epochs == [3, 2]
 
 
 def test_empty_metadata_file_does_not_matter(tmp_path, straight):
