@@ -14,6 +14,14 @@ import numbers
 IMAGE_SIZES = (16, 32, 64, 128)
 
 
+def _refuse(name, value, expected, what=None):
+    """Raises "<name> must be <expected> <what>. Received: name=value"."""
+    note = f" {what}" if what else ""
+    raise ValueError(
+        f"{name} must be {expected}{note}. Received: {name}={value!r}"
+    )
+
+
 def check_choice(name, value, valid):
     """Raises ValueError listing `valid` unless `value` is one of them.
 
@@ -78,10 +86,7 @@ def check_int(name, value, minimum=1, maximum=None, allow_none=False,
             expected = f"an integer <= {maximum}"
         else:
             expected = "an integer"
-        note = f" {what}" if what else ""
-        raise ValueError(
-            f"{name} must be {expected}{note}. Received: {name}={value!r}"
-        )
+        _refuse(name, value, expected, what)
     return int(value)
 
 
@@ -144,8 +149,5 @@ def check_number(name, value, low=None, high=None, low_open=False,
             expected = f"a number {'<' if high_open else '<='} {high:g}"
         else:
             expected = "a finite number"
-        note = f" {what}" if what else ""
-        raise ValueError(
-            f"{name} must be {expected}{note}. Received: {name}={value!r}"
-        )
+        _refuse(name, value, expected, what)
     return value
