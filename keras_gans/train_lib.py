@@ -2,8 +2,9 @@
 
 Config -> data -> networks -> GAN -> compile -> fit with callbacks, then
 the whole model and the export. A run directory with a checkpoint is
-resumed where it stopped (`keras.callbacks.BackupAndRestore`); what a run
-writes is described in `keras_gans.run_dir`.
+resumed where it stopped (`keras_gans.checkpoints`: written atomically,
+exact to the step); a run whose losses go NaN rolls back or stops; what a
+run writes is described in `keras_gans.run_dir`.
 
 Example:
 
