@@ -282,16 +282,15 @@ def candidates(directory):
                                            -item[1]["batch"]))
 
 
-def latest_epoch(directory):
-    """The epoch of the newest readable checkpoint, or 0 if there is none."""
-    found = candidates(directory)
-    return found[0][1]["epoch"] if found else 0
-
-
 def latest_position(directory):
     """(epoch, batch) of the newest readable checkpoint, or (0, 0)."""
     found = candidates(directory)
     return (found[0][1]["epoch"], found[0][1]["batch"]) if found else (0, 0)
+
+
+def latest_epoch(directory):
+    """The epoch of the newest readable checkpoint, or 0 if there is none."""
+    return latest_position(directory)[0]
 
 
 def restore(model, directory, found=None):
