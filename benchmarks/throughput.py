@@ -11,7 +11,8 @@ gives the median over all windows.
 
 Printed per row and column: ms per step; GFLOP/s from an analytic count
 (below) and its fraction of the float32 matmul peak measured in the same
-run (the faster of TensorFlow's and PyTorch's 2048x2048 matmul); the peak
+run (the faster of TensorFlow's and PyTorch's 2048x2048 float32 matmul,
+or TensorFlow's bfloat16 one for a mixed_bfloat16 step); the peak
 RSS of the process; the ratio keras_gans / PyTorch, against the faster
 PyTorch column (above 1: keras_gans is slower). The
 WGAN-GP rows also give the cost of one critic update and of one G step,
@@ -31,12 +32,15 @@ the PyTorch columns are skipped and said to be.
     python benchmarks/throughput.py                     # ~30 min on 2 cores
     python benchmarks/throughput.py --rows=dcgan32,dcgan64 --repeats=1
     python benchmarks/throughput.py --rows=dcgan32 \\
-        --keras_variants="default;jit_compile=true;precision=mixed_bfloat16"
+        --keras_variants="default;jit_compile=true;precision=float32" \\
+        --torch_variants="default;bf16=1"
 
 A keras variant is `;`-separated `key=value,...` settings: jit_compile
 (true/false), precision (a Keras dtype policy), intra / inter (TensorFlow
-thread pools), onednn (0/1: TF_ENABLE_ONEDNN_OPTS). The first is the
-baseline the ratio uses.
+thread pools), onednn (0/1: TF_ENABLE_ONEDNN_OPTS), joint (0/1: one
+critic call on the real and fake batch, `GAN.joint_critic_calls`, where
+the critic allows it); "default" is
+keras_gans' defaults (`--precision=auto`: see the precision column).
 """
 
 import argparse
@@ -82,14 +86,21 @@ def _peak_rss_mib():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _windows(run_steps, steps, windows):
-    run_steps(3)  # trace / compile, warm the allocators
-    times = []
-    for _ in range(windows):
-        start = time.perf_counter()
-        run_steps(steps)
-        times.append((time.perf_counter() - start) / steps * 1000)
-    return times
+def _windows(stamps, steps, windows, warmup=3):
+    """ms per step of each window, from the end time of every step.
+
+    The first `warmup` steps (tracing, allocator warm-up) are left out.
+    Windows are taken between step ends inside one `fit`, not around
+    `fit` calls: destroying a tf.data iterator at the end of `fit` waits
+    for tf.data's autotuning thread, whose sleeps double from 10 ms, so a
+    timed `fit` ends on the next of them (a 7.3 s window read 10.23 s).
+    """
+    return [(stamps[warmup + (i + 1) * steps] - stamps[warmup + i * steps])
+            / steps * 1000 for i in range(windows)]
+
+
+def _total_steps(steps, windows, warmup=3):
+    return warmup + steps * windows + 1
 
 
 def forward_flops(model):
@@ -132,13 +143,12 @@ def keras_worker(row, variant, steps, windows):
     from keras_gans import config as config_lib
     from keras_gans.datasets import faces as faces_lib
 
-    if "precision" in variant:
-        keras.mixed_precision.set_global_policy(variant["precision"])
     model, size, n_critic, use_faces = parse_row(row)
     overrides = {"n_critic": n_critic} if n_critic else {}
     config = config_lib.resolve(TrainConfig(
         model=model, dataset="faces", image_size=size, batch_size=BATCH,
-        jit_compile=variant.get("jit_compile", "auto"), **overrides))
+        jit_compile=variant.get("jit_compile", "auto"),
+        precision=variant.get("precision", "auto"), **overrides))
     rows = BATCH * config.n_critic
     label_spec = faces_lib.LABEL_SPEC if model == "acgan" else None
     if use_faces:
@@ -159,14 +169,20 @@ def keras_worker(row, variant, steps, windows):
             data = tf.data.Dataset.from_tensors(images).repeat()
     keras.utils.set_random_seed(0)
     gan = builders.build_gan(config, spec)
+    if "joint" in variant:  # before fit traces the step
+        gan.joint_critic_calls = variant["joint"] == "1"
     count = lambda m: sum(int(v.numpy().size) for v in m.trainable_variables)
 
-    def run_steps(n):
-        gan.fit(data, epochs=1, steps_per_epoch=n, verbose=0, shuffle=False)
-
-    times = _windows(run_steps, steps, windows)
+    stamps = []
+    stamp = keras.callbacks.LambdaCallback(
+        on_train_batch_end=lambda batch, logs: stamps.append(
+            time.perf_counter()))
+    gan.fit(data, epochs=1, steps_per_epoch=_total_steps(steps, windows),
+            verbose=0, shuffle=False, callbacks=[stamp])
+    times = _windows(stamps, steps, windows)
     return {
         "ms": times, "rss_mib": _peak_rss_mib(),
+        "precision": builders.precision_policy(config.precision),
         "params": [count(gan.generator), count(gan.discriminator)],
         "flops": step_flops(forward_flops(gan.generator),
                             forward_flops(gan.discriminator),
@@ -199,27 +215,37 @@ def torch_worker(row, variant, steps, windows):
         labels[torch.arange(BATCH), 12 + torch.randint(0, 11, (BATCH,))] = 1
         labels[:, 23:] = torch.randint(0, 2, (BATCH, 2)).float()
 
-    def run_steps(n):
-        for _ in range(n):
+    # bf16=1: PyTorch's CPU autocast to bfloat16 (its mixed precision),
+    # the counterpart of keras_gans' mixed_bfloat16.
+    autocast = torch.autocast("cpu", dtype=torch.bfloat16,
+                              enabled=variant.get("bf16") == "1")
+    stamps = []
+    with autocast:
+        for _ in range(_total_steps(steps, windows)):
             step(real, labels)
-
-    times = _windows(run_steps, steps, windows)
+            stamps.append(time.perf_counter())
+    times = _windows(stamps, steps, windows)
     return {
         "ms": times, "rss_mib": _peak_rss_mib(),
         "params": [torch_gans.trainable_parameters(g),
                    torch_gans.trainable_parameters(d)],
         "threads": torch.get_num_threads(),
+        "precision": "mixed_bfloat16" if variant.get("bf16") == "1" else (
+            "float32"),
     }
 
 
 def matmul_worker(framework, size=2048, repeats=5, inner=10):
-    """float32 size x size matmul GFLOP/s: the median of `repeats`."""
-    if framework == "keras":
+    """size x size matmul GFLOP/s, the median of `repeats`: float32, or
+    bfloat16 for framework "keras_bf16"."""
+    if framework.startswith("keras"):
         import tensorflow as tf
 
-        a = tf.random.normal((size, size))
-        b = tf.random.normal((size, size))
-        mm = tf.function(lambda a, b: tf.reduce_sum(tf.matmul(a, b)))
+        dtype = "bfloat16" if framework == "keras_bf16" else "float32"
+        a = tf.cast(tf.random.normal((size, size)), dtype)
+        b = tf.cast(tf.random.normal((size, size)), dtype)
+        mm = tf.function(lambda a, b: tf.reduce_sum(
+            tf.cast(tf.matmul(a, b), "float32")))
         run = lambda: float(mm(a, b))
     else:
         import torch
@@ -272,9 +298,7 @@ def run_worker(framework, row, variant, args):
 def columns(args, have_torch):
     cols = [("keras", v) for v in args.keras_variants.split(";")]
     if have_torch:
-        cols.append(("torch", ""))
-        if args.torch_channels_last:
-            cols.append(("torch", "channels_last=1"))
+        cols += [("torch", v) for v in args.torch_variants.split(";")]
     return cols
 
 
@@ -282,7 +306,10 @@ def label(framework, variant):
     if framework == "keras":
         return "keras_gans" + ("" if variant in ("", "default")
                                else f" {variant}")
-    return "PyTorch" + (" channels-last" if variant else "")
+    settings = parse_variant(variant)
+    return "PyTorch" + (" channels-last" if settings.get(
+        "channels_last") == "1" else "") + (
+            " autocast bf16" if settings.get("bf16") == "1" else "")
 
 
 def parent_main(args):
@@ -305,6 +332,12 @@ def parent_main(args):
     print("float32 2048x2048 matmul: " + ", ".join(
         f"{'TensorFlow' if k == 'keras' else 'PyTorch'} {v:.1f} GFLOP/s"
         for k, v in peaks.items()), flush=True)
+    # Steps in bfloat16 are held against TensorFlow's bfloat16 matmul.
+    peaks = {"float32": peak, "mixed_float16": peak,
+             "mixed_bfloat16": run_worker("matmul_keras_bf16", "", "",
+                                          args)["gflops"]}
+    print(f"bfloat16 2048x2048 matmul: TensorFlow "
+          f"{peaks['mixed_bfloat16']:.1f} GFLOP/s", flush=True)
 
     timed = list(rows)
     for row in rows:  # the WGAN-GP split needs n_critic=1 timings too
@@ -319,25 +352,26 @@ def parent_main(args):
                     continue
                 out = run_worker(framework, row, variant, args)
                 entry = results.setdefault((row, framework, variant),
-                                           {"ms": [], "rss": [], **out})
+                                           dict(out, ms=[], rss=[]))
                 entry["ms"] += out["ms"]
                 entry["rss"].append(out["rss_mib"])
                 print(f"  {row:>14} {label(framework, variant):<40} "
                       + " ".join(f"{t:7.1f}" for t in out["ms"]) + " ms",
                       flush=True)
-    report(rows, cols, results, peak, args)
+    report(rows, cols, results, peaks, args)
 
 
-def report(rows, cols, results, peak, args):
+def report(rows, cols, results, peaks, args):
     flops = {row: results[(row, "keras", cols[0][1])]["flops"]
              for row in rows}
     print(f"\nbatch {BATCH}, medians of {args.repeats} processes x "
           f"{args.windows} windows of {args.steps} steps; GFLOP/s from the "
-          f"analytic count, % of the float32 matmul peak ({peak:.1f} "
-          "GFLOP/s)\n")
-    print("| step | implementation | ms/step | GFLOP/s | % of peak | "
-          "peak RSS (MiB) | / best PyTorch |")
-    print("|---|---|---|---|---|---|---|")
+          "analytic count, % of the matmul peak of the step's precision "
+          f"(float32 {peaks['float32']:.1f}, bfloat16 "
+          f"{peaks['mixed_bfloat16']:.1f} GFLOP/s)\n")
+    print("| step | implementation | precision | ms/step | GFLOP/s | "
+          "% of peak | peak RSS (MiB) | / best PyTorch |")
+    print("|---|---|---|---|---|---|---|---|")
     summary = {}
     for row in rows:
         torch_ms = [statistics.median(v["ms"]) for k, v in results.items()
@@ -357,8 +391,10 @@ def report(rows, cols, results, peak, args):
             ratio = (f"{ms / base:.2f}x"
                      if base and framework == "keras" else "")
             summary[(row, framework, variant)] = ms
-            print(f"| {row} | {label(framework, variant)} | {ms:,.0f} | "
-                  f"{rate:.1f} | {100 * rate / peak:.0f}% | "
+            precision = entry.get("precision", "float32")
+            print(f"| {row} | {label(framework, variant)} | {precision} | "
+                  f"{ms:,.0f} | {rate:.1f} | "
+                  f"{100 * rate / peaks[precision]:.0f}% | "
                   f"{max(entry['rss']):,.0f} | {ratio} |")
     for row in rows:
         key = row.replace("_faces", "") + "_c1"
@@ -381,7 +417,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", default=",".join(ROWS))
     parser.add_argument("--keras_variants", default="default")
-    parser.add_argument("--torch_channels_last", action="store_true")
+    parser.add_argument("--torch_variants", default="default;channels_last=1",
+                        help="PyTorch columns: default, channels_last=1, "
+                        "bf16=1 (CPU autocast), ;-separated")
     parser.add_argument("--no_split_wgan", dest="split_wgan",
                         action="store_false")
     parser.add_argument("--steps", type=int, default=20)

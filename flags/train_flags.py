@@ -24,6 +24,13 @@ flags.DEFINE_enum("strategy", "default", ["default", "mirrored",
                   "tf.distribute strategy; multi_worker reads TF_CONFIG.")
 flags.DEFINE_enum("jit_compile", "auto", ["auto", "true", "false"],
                   "Compile the train step with XLA (auto: on GPU only).")
+flags.DEFINE_enum("precision", "auto",
+                  ["auto", "float32", "mixed_bfloat16", "mixed_float16"],
+                  "Dtype policy of the networks (variables stay float32): "
+                  "mixed_float16 adds dynamic loss scaling to both "
+                  "optimizers; auto: mixed_bfloat16 where the hardware "
+                  "runs bfloat16 natively and it measured faster, else "
+                  "float32.")
 flags.DEFINE_enum("on_divergence", "rollback", ["rollback", "stop"],
                   "When a step's losses are NaN or inf: rollback to the last "
                   "good checkpoint and retry with halved learning rates "

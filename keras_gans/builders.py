@@ -9,6 +9,7 @@ labels are.
 import keras
 import tensorflow as tf
 
+from keras_gans import hardware
 from keras_gans import models
 from keras_gans import networks
 from keras_gans.datasets import codes
@@ -79,9 +80,35 @@ def _build_conditional_networks(config, spec):
     return generator, discriminator
 
 
+def precision_policy(precision):
+    """The Keras dtype policy name for `TrainConfig.precision`.
+
+    "auto" is `hardware.default_precision()`: mixed_bfloat16 where the
+    machine multiplies bfloat16 natively and the step measured faster,
+    else float32 (never mixed_float16, whose loss scaling adds optimizer
+    state: a run resumed on another machine must load its checkpoints).
+    """
+    if precision == "auto":
+        return hardware.default_precision()
+    return precision
+
+
 def build_networks(config, spec):
-    """(generator, discriminator) for the dataset's kind of samples."""
+    """(generator, discriminator) for the dataset's kind of samples, their
+    layers computing in `config.precision` (variables float32)."""
     _check_labelled(config, spec)
+    # Layers read the global policy when they are created; set it for this
+    # build only, so nothing else in the process changes dtype.
+    previous = keras.mixed_precision.global_policy()
+    keras.mixed_precision.set_global_policy(
+        precision_policy(config.precision))
+    try:
+        return _build_networks(config, spec)
+    finally:
+        keras.mixed_precision.set_global_policy(previous)
+
+
+def _build_networks(config, spec):
     if variants.get(config.model).conditional:
         return _build_conditional_networks(config, spec)
     if spec.kind == "points":
@@ -181,10 +208,19 @@ def build_gan(config, spec, lr_scale=1.0):
         fake_label_range=config.fake_label_range,
         seed=config.seed,
     )
+    d_optimizer = _optimizer(config, config.d_learning_rate * lr_scale,
+                             updates_per_step=config.n_critic)
+    g_optimizer = _optimizer(config, config.g_learning_rate * lr_scale)
+    if precision_policy(config.precision) == "mixed_float16":
+        # float16 gradients underflow without it; the wrapper scales each
+        # loss (GAN.train_step calls scale_loss), unscales the gradients
+        # and skips the update (halving the scale) when they are not
+        # finite.
+        d_optimizer = keras.optimizers.LossScaleOptimizer(d_optimizer)
+        g_optimizer = keras.optimizers.LossScaleOptimizer(g_optimizer)
     gan.compile(
-        d_optimizer=_optimizer(config, config.d_learning_rate * lr_scale,
-                               updates_per_step=config.n_critic),
-        g_optimizer=_optimizer(config, config.g_learning_rate * lr_scale),
+        d_optimizer=d_optimizer,
+        g_optimizer=g_optimizer,
         jit_compile=_jit_compile(config.jit_compile),
         steps_per_execution=config.steps_per_execution,
     )

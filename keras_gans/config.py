@@ -19,6 +19,9 @@ from keras_gans.models import variants
 
 STRATEGIES = ("default", "mirrored", "multi_worker")
 JIT_COMPILE = ("auto", "true", "false")
+# Keras dtype policies a run computes in; "auto" picks per machine
+# (`builders.precision_policy`). Variables stay float32 in all of them.
+PRECISIONS = ("auto", "float32", "mixed_bfloat16", "mixed_float16")
 EXPORT_FORMATS = ("saved_model", "onnx")
 OPTIMIZERS = ("adam", "rmsprop")
 LR_DECAYS = ("none", "linear")
@@ -91,6 +94,9 @@ class TrainConfig:
     # Execution.
     strategy: str = "default"
     jit_compile: str = "auto"
+    # The dtype policy of the networks; "auto": mixed_bfloat16 where the
+    # hardware multiplies bfloat16 natively and it is faster, else float32.
+    precision: str = "auto"
     steps_per_execution: int = 1
     # Non-finite losses: "rollback" to the last good checkpoint and retry
     # with lower learning rates (a few times), or "stop" at once.
@@ -219,6 +225,7 @@ def validate(config):
     validation.check_choice("lr_decay", config.lr_decay, LR_DECAYS)
     validation.check_choice("strategy", config.strategy, STRATEGIES)
     validation.check_choice("jit_compile", config.jit_compile, JIT_COMPILE)
+    validation.check_choice("precision", config.precision, PRECISIONS)
     validation.check_choice("on_divergence", config.on_divergence,
                             ON_DIVERGENCE)
     validation.check_int("checkpoint_every_steps",

@@ -58,6 +58,31 @@ def native_bfloat16():
     return bool(cpu_flags() & {"amx_bf16", "avx512_bf16"})
 
 
+def gpu_compute_capability():
+    """The first GPU's (major, minor) compute capability, or None."""
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    if not gpus:
+        return None
+    details = tf.config.experimental.get_device_details(gpus[0])
+    return details.get("compute_capability")
+
+
+def default_precision():
+    """The dtype policy `--precision=auto` means on this machine.
+
+    mixed_bfloat16 on a GPU with bfloat16 tensor cores (compute capability
+    8.0 and up) and on CPUs that multiply bfloat16 in hardware, where
+    `benchmarks/throughput.py` measured it faster; float32 elsewhere
+    (AVX2 CPUs emulate bfloat16, several times slower).
+    """
+    capability = gpu_compute_capability()
+    if capability is not None:
+        return "mixed_bfloat16" if tuple(capability) >= (8, 0) else "float32"
+    return "mixed_bfloat16" if native_bfloat16() else "float32"
+
+
 def describe():
     """One line: CPU model, ISA, cores (and the GPUs when TensorFlow sees
     any), e.g. "Intel(R) Xeon(R) Processor, AMX-BF16, 2 cores"."""

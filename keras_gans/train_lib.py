@@ -29,6 +29,7 @@ from keras_gans import config as config_lib
 from keras_gans import datasets
 from keras_gans import eval_lib
 from keras_gans import evaluation as evaluation_lib
+from keras_gans import hardware
 from keras_gans import history as history_lib
 from keras_gans import run_dir
 from keras_gans.models import variants
@@ -210,7 +211,19 @@ def _fit(config, strategy, output_dir, chief, lr_scale=None,
                                               metadata["history_csv"])
 
     guard = gan_callbacks.DivergenceGuard()
-    callbacks = [guard]
+    # Resumed mid-epoch: this fit finishes that epoch alone (its remaining
+    # steps); the next `_fit` goes on from the epoch-end checkpoint.
+    epochs = epoch + 1 if batch else config.epochs
+    steps = (epochs - epoch) * config.steps_per_epoch - batch
+    setting = (f"precision {builders.precision_policy(config.precision)}, "
+               f"XLA {'on' if gan.jit_compile else 'off'}, "
+               f"{hardware.cpu_isa()} CPU")
+    if chief:
+        log.info("Training %s on %s: %d steps of %d samples (%s).",
+                 config.model, config.dataset, steps, config.batch_size,
+                 setting)
+    callbacks = [guard, gan_callbacks.RunTimeEstimate(steps,
+                                                      setting=setting)]
     if batch:
         # Before everything that reads the epoch's logs.
         callbacks.append(gan_callbacks.RestoreTrackers(
@@ -223,9 +236,6 @@ def _fit(config, strategy, output_dir, chief, lr_scale=None,
     callbacks.append(gan_callbacks.RunCheckpoint(
         ckpt_dir, csv_path, guard=guard, lr_scale=lr_scale,
         every_steps=config.checkpoint_every_steps, initial_batch=batch))
-    # Resumed mid-epoch: this fit finishes that epoch alone (its remaining
-    # steps); the next `_fit` goes on from the epoch-end checkpoint.
-    epochs = epoch + 1 if batch else config.epochs
     # The pictures, the history and the plots name no file when the disk
     # is full: name the run directory at least.
     with run_dir.writing(output_dir, remove_partial=False):

@@ -20,3 +20,20 @@ def _clear_keras_session():
     collector still runs."""
     yield
     keras.backend.clear_session(free_memory=False)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _float32_by_default():
+    """--precision=auto means float32 in every test, on every machine.
+
+    On a CPU with AMX or AVX-512 BF16 "auto" is mixed_bfloat16; the tests'
+    exact comparisons (save/load, resume, export against generate) must
+    not depend on which machine runs them. Session-wide, so module-scoped
+    fixtures build in float32 too; tests/test_precision.py tests "auto"
+    itself and the mixed policies by name."""
+    from keras_gans import hardware
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(hardware, "native_bfloat16", lambda: False)
+        patch.setattr(hardware, "gpu_compute_capability", lambda: None)
+        yield

@@ -77,6 +77,27 @@ def data_spec(label_spec, size=SIZE, name="synthetic"):
                              label_spec=label_spec)
 
 
+def random_labels(label_spec, num, rng):
+    """`num` random labels in the dataset's format."""
+    if label_spec.kind == "class":
+        return rng.integers(0, len(label_spec.names), num).astype("int32")
+    if label_spec.kind == "multi_hot":
+        return (rng.uniform(size=(num, len(label_spec.names)))
+                < 0.15).astype("float32")
+    return np.stack([rng.integers(0, max(a.width, 2), num)
+                     for a in label_spec.attributes], axis=1).astype("int32")
+
+
+def batches(label_spec, rows, seed=0, size=SIZE):
+    """A repeating dataset of one batch of random images (and labels)."""
+    rng = np.random.default_rng(seed)
+    images = rng.uniform(-1, 1, (rows, size, size, 3)).astype("float32")
+    if label_spec is None:
+        return tf.data.Dataset.from_tensors(images).repeat()
+    return tf.data.Dataset.from_tensors(
+        (images, random_labels(label_spec, rows, rng))).repeat()
+
+
 def build(model, label_spec=faces.LABEL_SPEC, **overrides):
     """(compiled GAN, resolved config) through builders.build_gan."""
     config = resolved(model, **overrides)

@@ -26,11 +26,13 @@ from keras_gans.datasets.labels import Attribute
 from keras_gans.datasets.labels import LabelSpec
 from keras_gans.models.conditional import mismatched_labels
 from tests.helpers import BATCH
+from tests.helpers import batches
 from tests.helpers import LATENT
 from tests.helpers import SIZE
 from tests.helpers import build
 from tests.helpers import data_spec
 from tests.helpers import generator_weights
+from tests.helpers import random_labels
 from tests.helpers import resolved
 from tests.helpers import tiny_config
 
@@ -45,27 +47,6 @@ LABEL_SPECS = {
 
 # ----------------------------------------------------------------------
 # Helpers: tiny configs, specs and data.
-
-def random_labels(label_spec, num, rng):
-    """`num` random labels in the dataset's format."""
-    if label_spec.kind == "class":
-        return rng.integers(0, len(label_spec.names), num).astype("int32")
-    if label_spec.kind == "multi_hot":
-        return (rng.uniform(size=(num, len(label_spec.names)))
-                < 0.15).astype("float32")
-    return np.stack([rng.integers(0, max(a.width, 2), num)
-                     for a in label_spec.attributes], axis=1).astype("int32")
-
-
-def batches(label_spec, rows, seed=0, size=SIZE):
-    """A repeating dataset of one batch of random images (and labels)."""
-    rng = np.random.default_rng(seed)
-    images = rng.uniform(-1, 1, (rows, size, size, 3)).astype("float32")
-    if label_spec is None:
-        return tf.data.Dataset.from_tensors(images).repeat()
-    return tf.data.Dataset.from_tensors(
-        (images, random_labels(label_spec, rows, rng))).repeat()
-
 
 def weights(model):
     return [v.numpy().copy() for v in model.trainable_variables]

@@ -7,7 +7,9 @@ from keras_gans.callbacks.checkpoint import RunCheckpoint
 from keras_gans.callbacks.evaluate import EvaluateGenerator
 from keras_gans.callbacks.evaluate import KeepBest
 from keras_gans.callbacks.loss_plot import LossPlot
+from keras_gans.callbacks.run_time import RunTimeEstimate
 from keras_gans.callbacks.sample_pictures import SamplePictures
 
 __all__ = ["DivergenceGuard", "EvaluateGenerator", "KeepBest", "LossPlot",
-           "RestoreTrackers", "RunCheckpoint", "SamplePictures"]
+           "RestoreTrackers", "RunCheckpoint", "RunTimeEstimate",
+           "SamplePictures"]

@@ -213,6 +213,33 @@ def _write_onnx(generator, path, latent_dim, sample_kind, condition=None):
     onnx.save(model, path)
 
 
+def _policies_to_float32(config):
+    """A copy of a serialized Keras config with every dtype policy float32."""
+    if isinstance(config, list):
+        return [_policies_to_float32(item) for item in config]
+    if not isinstance(config, dict):
+        return config
+    if config.get("class_name") in ("DTypePolicy", "FloatDTypePolicy"):
+        return dict(config, config=dict(config["config"], name="float32"))
+    return {key: _policies_to_float32(value) for key, value in config.items()}
+
+
+def float32_generator(generator):
+    """`generator`, or a float32 copy when its layers compute in a mixed
+    policy (--precision): the served model computes in float32 whatever
+    the training precision (ONNX runtimes mostly lack bfloat16 kernels,
+    and clients get full-precision samples). The variables are float32 in
+    every policy, so the copy takes the same weights."""
+    if all(layer.compute_dtype == "float32"
+           for layer in generator._flatten_layers(include_self=False)):
+        return generator
+    config = _policies_to_float32(
+        keras.saving.serialize_keras_object(generator))
+    copy = keras.saving.deserialize_keras_object(config)
+    copy.set_weights(generator.get_weights())
+    return copy
+
+
 def export_generator(
     generator,
     export_dir,
@@ -232,7 +259,9 @@ def export_generator(
             (batch, latent_dim) to images of shape (batch, H, W, C) in
             [-1, 1] (`sample_kind="image"`) or points of shape (batch, D)
             (`sample_kind="points"`); with `label_spec` or `code_spec`, it
-            takes `[z, labels]` or `[z, codes]` instead.
+            takes `[z, labels]` or `[z, codes]` instead. One built under a
+            mixed precision policy is exported as its float32 copy
+            (`float32_generator`).
         export_dir: Directory to write (created if missing). Gets
             `saved_model.pb` (+ `variables/`), `generator.onnx` when asked
             for, and `keras_gans.json`.
@@ -282,6 +311,7 @@ def export_generator(
     condition = contract.conditional_input(label_spec, code_spec)
     sample_shape = _check_generator(generator, latent_dim, sample_kind,
                                     condition)
+    generator = float32_generator(generator)
     metadata = contract.build_metadata(
         latent_dim=latent_dim, sample_kind=sample_kind,
         sample_shape=sample_shape, dataset=dataset, formats=formats,
