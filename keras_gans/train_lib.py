@@ -219,9 +219,9 @@ def _fit(config, strategy, output_dir, chief, lr_scale=None,
                f"XLA {'on' if gan.jit_compile else 'off'}, "
                f"{hardware.cpu_isa()} CPU")
     if chief:
-        log.info("Training %s on %s: %d steps of %d samples (%s).",
-                 config.model, config.dataset, steps, config.batch_size,
-                 setting)
+        log.info("Training %s on %s: %s steps of %d samples (%s).",
+                 config.model, config.dataset, f"{steps:,}",
+                 config.batch_size, setting)
     callbacks = [guard, gan_callbacks.RunTimeEstimate(steps,
                                                       setting=setting)]
     if batch:

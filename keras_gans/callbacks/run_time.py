@@ -62,7 +62,7 @@ class RunTimeEstimate(keras.callbacks.Callback):
             finish = datetime.datetime.now() + datetime.timedelta(
                 seconds=left)
             log.info(
-                "%d steps at %.2f s a step%s: about %s left (done around "
-                "%s).", self.total_steps, self.seconds_per_step,
+                "%s steps at %.2f s a step%s: about %s left (done around "
+                "%s).", f"{self.total_steps:,}", self.seconds_per_step,
                 f" ({self.setting})" if self.setting else "",
                 describe_duration(left), finish.strftime("%H:%M"))
