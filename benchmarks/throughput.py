@@ -13,8 +13,10 @@ Printed per row and column: ms per step; GFLOP/s from an analytic count
 (below) and its fraction of the float32 matmul peak measured in the same
 run (the faster of TensorFlow's and PyTorch's 2048x2048 float32 matmul,
 or TensorFlow's bfloat16 one for a mixed_bfloat16 step); the peak
-RSS of the process; the ratio keras_gans / PyTorch, against the faster
-PyTorch column (above 1: keras_gans is slower). The
+RSS of the process; the ratios keras_gans / PyTorch, against PyTorch in
+the same precision (float32, or its bfloat16 autocast for mixed_bfloat16)
+and against the fastest PyTorch column (above 1: keras_gans is slower).
+The
 WGAN-GP rows also give the cost of one critic update and of one G step,
 from a second timing with n_critic=1 (step(5) = 5 d + g, step(1) = d + g).
 
@@ -29,7 +31,7 @@ update is G + D forward, D's input gradient (D) and G's backward (2 G) =
 PyTorch is an optional extra (`pip install -e ".[bench]"`); without it
 the PyTorch columns are skipped and said to be.
 
-    python benchmarks/throughput.py                     # ~30 min on 2 cores
+    python benchmarks/throughput.py                     # ~60 min on 2 cores
     python benchmarks/throughput.py --rows=dcgan32,dcgan64 --repeats=1
     python benchmarks/throughput.py --rows=dcgan32 \\
         --keras_variants="default;jit_compile=true;precision=float32" \\
@@ -37,9 +39,7 @@ the PyTorch columns are skipped and said to be.
 
 A keras variant is `;`-separated `key=value,...` settings: jit_compile
 (true/false), precision (a Keras dtype policy), intra / inter (TensorFlow
-thread pools), onednn (0/1: TF_ENABLE_ONEDNN_OPTS), joint (0/1: one
-critic call on the real and fake batch, `GAN.joint_critic_calls`, where
-the critic allows it); "default" is
+thread pools), onednn (0/1: TF_ENABLE_ONEDNN_OPTS); "default" is
 keras_gans' defaults (`--precision=auto`: see the precision column).
 """
 
@@ -169,8 +169,6 @@ def keras_worker(row, variant, steps, windows):
             data = tf.data.Dataset.from_tensors(images).repeat()
     keras.utils.set_random_seed(0)
     gan = builders.build_gan(config, spec)
-    if "joint" in variant:  # before fit traces the step
-        gan.joint_critic_calls = variant["joint"] == "1"
     count = lambda m: sum(int(v.numpy().size) for v in m.trainable_variables)
 
     stamps = []
@@ -370,13 +368,15 @@ def report(rows, cols, results, peaks, args):
           f"(float32 {peaks['float32']:.1f}, bfloat16 "
           f"{peaks['mixed_bfloat16']:.1f} GFLOP/s)\n")
     print("| step | implementation | precision | ms/step | GFLOP/s | "
-          "% of peak | peak RSS (MiB) | / best PyTorch |")
-    print("|---|---|---|---|---|---|---|---|")
+          "% of peak | peak RSS (MiB) | / PyTorch, same precision | "
+          "/ best PyTorch |")
+    print("|---|---|---|---|---|---|---|---|---|")
     summary = {}
     for row in rows:
-        torch_ms = [statistics.median(v["ms"]) for k, v in results.items()
-                    if k[0] == row and k[1] == "torch"]
-        base = min(torch_ms) if torch_ms else None
+        torch_ms = {v.get("precision", "float32"): statistics.median(v["ms"])
+                    for k, v in results.items()
+                    if k[0] == row and k[1] == "torch"}
+        base = min(torch_ms.values()) if torch_ms else None
         for framework, variant in cols:
             entry = results.get((row, framework, variant))
             if entry is None:
@@ -388,14 +388,18 @@ def report(rows, cols, results, peaks, args):
                         f"{entry['params']} (torch) vs keras")
             ms = statistics.median(entry["ms"])
             rate = flops[row] / ms / 1e6
-            ratio = (f"{ms / base:.2f}x"
-                     if base and framework == "keras" else "")
+            ratio = same = ""
+            if framework == "keras" and base:
+                ratio = f"{ms / base:.2f}x"
+                precision = entry.get("precision", "float32")
+                if precision in torch_ms:
+                    same = f"{ms / torch_ms[precision]:.2f}x"
             summary[(row, framework, variant)] = ms
             precision = entry.get("precision", "float32")
             print(f"| {row} | {label(framework, variant)} | {precision} | "
                   f"{ms:,.0f} | {rate:.1f} | "
                   f"{100 * rate / peaks[precision]:.0f}% | "
-                  f"{max(entry['rss']):,.0f} | {ratio} |")
+                  f"{max(entry['rss']):,.0f} | {same} | {ratio} |")
     for row in rows:
         key = row.replace("_faces", "") + "_c1"
         for framework, variant in cols:

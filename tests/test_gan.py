@@ -167,39 +167,3 @@ def test_noise_differs_between_updates():
         gan._next_seeds(gan.g_optimizer, 1),
     )
     assert isinstance(seeds, tf.Tensor)
-
-
-@pytest.mark.parametrize("name", ["wgan_gp", "lsgan", "cgan"])
-def test_one_critic_call_on_real_and_fake_trains_as_two(name):
-    """joint_critic_calls is exact for critics that score samples alone."""
-    from tests.helpers import batches, build
-
-    runs = []
-    for joint in (True, False):
-        keras.utils.set_random_seed(0)
-        if name == "cgan":
-            gan, config = build(name, d_normalization="layer")
-            data = batches(gan.label_spec, 4)
-        else:
-            gan, config = make_gan(name), None
-            data = point_batches(BATCH * gan.n_critic)
-        assert gan.joint_critic_calls
-        gan.joint_critic_calls = joint
-        history = gan.fit(data, epochs=1, steps_per_epoch=2, verbose=0,
-                          shuffle=False)
-        runs.append((weights(gan), history.history))
-    (joint_weights, joint_logs), (split_weights, split_logs) = runs
-    for key in joint_logs:
-        np.testing.assert_allclose(joint_logs[key], split_logs[key],
-                                   rtol=1e-5, atol=1e-6)
-    for a, b in zip(joint_weights, split_weights):
-        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
-
-
-@pytest.mark.parametrize("d_normalization", ["batch", "spectral"])
-def test_batch_norm_and_spectral_critics_are_called_per_batch(
-        d_normalization):
-    from tests.helpers import build
-
-    gan, _ = build("dcgan", d_normalization=d_normalization)
-    assert not gan.joint_critic_calls

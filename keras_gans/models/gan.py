@@ -124,14 +124,6 @@ class GAN(keras.Model):
         # the same noise stream.
         self.seed = int(random.randrange(2**31) if seed is None else seed)
         constraints.clip_weights(discriminator, clip_value)
-        # One critic call on the real and the fake batch together gives
-        # the same scores as two only when the critic scores each sample
-        # on its own: batch norm mixes a batch's samples, and spectral
-        # normalization advances its power iteration once per call.
-        self.joint_critic_calls = not any(
-            isinstance(layer, (keras.layers.BatchNormalization,
-                               keras.layers.SpectralNormalization))
-            for layer in discriminator._flatten_layers(include_self=False))
 
         # Trackers must exist before build() locks the model's state.
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
@@ -313,23 +305,6 @@ class GAN(keras.Model):
         del labels
         return self.discriminator(samples, training=training), None
 
-    def _real_and_fake_outputs(self, real, labels, fake, condition):
-        """`_critic_outputs` of the real and of the fake batch, from one
-        critic call on both when `joint_critic_calls` allows it (a larger
-        batch keeps 2 CPU cores busier) and labels pair up (both None or
-        both labels of one format), else from two."""
-        if not self.joint_critic_calls or (labels is None) != (
-                condition is None):
-            return (self._critic_outputs(real, labels),
-                    self._critic_outputs(fake, condition))
-        rows = tf.shape(real)[0]
-        both = None if labels is None else tf.concat(
-            [labels, tf.cast(condition, labels.dtype)], axis=0)
-        logits, aux = self._critic_outputs(
-            tf.concat([real, tf.cast(fake, real.dtype)], axis=0), both)
-        return ((logits[:rows], None if aux is None else aux[:rows]),
-                (logits[rows:], None if aux is None else aux[rows:]))
-
     def _extra_fake_logits(self, real, labels, seed):
         """More logits to score as fake (the matching-aware pairs)."""
         del real, labels, seed
@@ -343,8 +318,8 @@ class GAN(keras.Model):
 
     def _discriminator_loss(self, real, labels, fake, condition, seeds):
         penalty_seed, target_seed, extra_seed = seeds
-        (real_logits, real_aux), (fake_logits, fake_aux) = (
-            self._real_and_fake_outputs(real, labels, fake, condition))
+        real_logits, real_aux = self._critic_outputs(real, labels)
+        fake_logits, fake_aux = self._critic_outputs(fake, condition)
         extra = self._extra_fake_logits(real, labels, extra_seed)
         if extra is not None:
             fake_logits = tf.concat([fake_logits, extra], axis=0)
