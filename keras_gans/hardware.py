@@ -7,6 +7,7 @@ benchmarks beside their figures, so every time quoted says where it was
 measured.
 """
 
+import functools
 import os
 import platform
 
@@ -19,13 +20,15 @@ _ISA_LEVELS = (
 )
 
 
+@functools.lru_cache(maxsize=1)
 def _cpuinfo():
-    """(model name, set of flags) from /proc/cpuinfo; ("", set()) if none."""
+    """(model name, set of flags) from /proc/cpuinfo, read once; without
+    it (not Linux), (platform's processor name, empty set)."""
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as f:
             text = f.read()
     except OSError:
-        return platform.processor() or platform.machine(), set()
+        return platform.processor() or platform.machine(), frozenset()
     name, flags = "", set()
     for line in text.splitlines():
         key, _, value = line.partition(":")
@@ -34,7 +37,7 @@ def _cpuinfo():
             name = value.strip()
         elif key == "flags" and not flags:
             flags = set(value.split())
-    return name, flags
+    return name, frozenset(flags)
 
 
 def cpu_flags():

@@ -352,9 +352,8 @@ class GAN(keras.Model):
             d_loss, penalty = self._discriminator_loss(
                 real, labels, fake, condition,
                 (seeds[1], seeds[2], seeds[4]))
-            # Gradients are all-reduced with SUM across replicas; the
-            # optimizer scales the loss under mixed_float16 (and unscales
-            # the gradients in apply_gradients), else leaves it.
+            # Gradients are all-reduced with SUM across replicas; only a
+            # LossScaleOptimizer (mixed_float16) scales the loss.
             scaled_loss = self.d_optimizer.scale_loss(d_loss / num_replicas)
         variables = self.discriminator.trainable_variables
         grads = tape.gradient(scaled_loss, variables)
