@@ -2,6 +2,8 @@
 
 from absl import flags
 
+from keras_gans import config as config_lib
+
 flags.DEFINE_enum("mode", "train",
                   ["train", "sample", "export", "dump_dataset", "eval",
                    "train_evaluator"],
@@ -19,19 +21,18 @@ flags.DEFINE_integer("epochs", None, "Epochs to train (in all, counting the "
                      "epochs of a resumed run; default: the dataset's).")
 flags.DEFINE_integer("steps_per_epoch", None, "Generator updates per epoch "
                      "(default: the dataset's).")
-flags.DEFINE_enum("strategy", "default", ["default", "mirrored",
-                                          "multi_worker"],
+flags.DEFINE_enum("strategy", "default", list(config_lib.STRATEGIES),
                   "tf.distribute strategy; multi_worker reads TF_CONFIG.")
-flags.DEFINE_enum("jit_compile", "auto", ["auto", "true", "false"],
+flags.DEFINE_enum("jit_compile", "auto", list(config_lib.JIT_COMPILE),
                   "Compile the train step with XLA (auto: on GPU only).")
-flags.DEFINE_enum("precision", "auto",
-                  ["auto", "float32", "mixed_bfloat16", "mixed_float16"],
+flags.DEFINE_enum("precision", "auto", list(config_lib.PRECISIONS),
                   "Dtype policy of the networks (variables stay float32): "
                   "mixed_float16 adds dynamic loss scaling to both "
                   "optimizers; auto: mixed_bfloat16 where the hardware "
                   "runs bfloat16 natively and it measured faster, else "
                   "float32.")
-flags.DEFINE_enum("on_divergence", "rollback", ["rollback", "stop"],
+flags.DEFINE_enum("on_divergence", "rollback",
+                  list(config_lib.ON_DIVERGENCE),
                   "When a step's losses are NaN or inf: rollback to the last "
                   "good checkpoint and retry with halved learning rates "
                   "(up to 3 times), or stop; either way nothing non-finite "
