@@ -189,6 +189,63 @@ def check_target_options(loss, label_smoothing=0.0, real_label_range=None,
             )
 
 
+def bce_targets(label_smoothing, real_label_range, fake_label_range,
+                real_rows, fake_rows, seed):
+    """The BCE losses' real and fake targets for one discriminator update.
+
+    Args:
+        label_smoothing: real targets become 1 - label_smoothing / 2.
+        real_label_range, fake_label_range: None, or (low, high): targets
+            drawn uniformly per logit row (noisy labels).
+        real_rows, fake_rows: rows of the real and fake logits.
+        seed: int tensor (2,), a stateless seed.
+
+    Returns:
+        {"real_targets": float or (real_rows, 1), "fake_targets": ...},
+        the keyword arguments of `non_saturating` and `minimax`.
+    """
+    real_seed, fake_seed = tf.unstack(
+        tf.random.experimental.stateless_split(seed, 2))
+    real_targets = 1.0 - label_smoothing / 2.0
+    fake_targets = 0.0
+    if real_label_range:
+        low, high = real_label_range
+        real_targets = tf.random.stateless_uniform(
+            [real_rows, 1], real_seed, minval=low, maxval=high)
+    if fake_label_range:
+        low, high = fake_label_range
+        fake_targets = tf.random.stateless_uniform(
+            [fake_rows, 1], fake_seed, minval=low, maxval=high)
+    return {"real_targets": real_targets, "fake_targets": fake_targets}
+
+
+# What the generator is trained to do (`GAN(generator_objective=...)`):
+# fool the discriminator, match the real data's mean discriminator features
+# (Salimans et al. 2016, section 3.1), or the sum of both.
+GENERATOR_OBJECTIVES = ("adversarial", "feature_matching", "both")
+
+
+def feature_matching(real_features, fake_features):
+    """Salimans et al.'s feature-matching loss: the squared distance
+    between the mean features of a real and a generated batch, averaged
+    over the features (so its size does not grow with the layer's width).
+
+    Args:
+        real_features, fake_features: float (batch, units), a
+            discriminator layer's outputs.
+
+    Returns:
+        A float32 scalar.
+
+    Reference: Salimans et al. 2016, "Improved Techniques for Training
+    GANs", arXiv:1606.03498.
+    """
+    real_mean = tf.reduce_mean(tf.cast(real_features, "float32"), axis=0)
+    fake_mean = tf.reduce_mean(tf.cast(fake_features, "float32"), axis=0)
+    # The real side is a target, not something G can move.
+    return tf.reduce_mean(tf.square(tf.stop_gradient(real_mean) - fake_mean))
+
+
 def get(name):
     """Returns the loss function called `name` (a key of `LOSSES`)."""
     validation.check_choice("loss", name, LOSSES)

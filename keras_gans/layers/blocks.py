@@ -157,3 +157,39 @@ def logit_head(features, normalization="none", kernel_initializer=None):
         dense, normalization, "logit_spectral_dense", dtype="float32"
     )
     return dense(features)
+
+
+LOGIT_LAYER_NAMES = ("logit_spectral_dense", "logit_dense")
+
+
+def logit_features_model(discriminator):
+    """A model from the discriminator's inputs to what its logit reads.
+
+    The features are the input of `logit_head`'s Dense layer (found by
+    name), so they share the discriminator's layers and weights: feature
+    matching (Salimans et al. 2016) trains the generator on them.
+
+    Args:
+        discriminator: a functional model with a `logit_head`.
+
+    Returns:
+        A `keras.Model` with the discriminator's inputs and one output,
+        float (batch, units).
+
+    Raises:
+        ValueError: no logit layer of that name (a discriminator built
+            another way).
+    """
+    names = {layer.name for layer in discriminator.layers}
+    for name in LOGIT_LAYER_NAMES:
+        if name in names:
+            layer = discriminator.get_layer(name)
+            return keras.Model(discriminator.inputs, layer.input,
+                               name=f"{discriminator.name}_features")
+    raise ValueError(
+        "Feature matching reads the discriminator's features where its "
+        "logit layer reads them, a layer named "
+        f"{' or '.join(map(repr, LOGIT_LAYER_NAMES))} "
+        "(`keras_gans.layers.blocks.logit_head` builds it). Received: a "
+        f"discriminator {discriminator.name!r} without one"
+    )

@@ -104,6 +104,7 @@ class ConditionalGAN(GAN):
     """
 
     uses_labels = True
+    supports_packing = False
 
     def __init__(self, generator, discriminator, label_spec,
                  matching_aware=False, **kwargs):
@@ -122,8 +123,8 @@ class ConditionalGAN(GAN):
         del batch_size, seed
         return labels
 
-    def _critic_outputs(self, samples, labels, training=True):
-        return self.discriminator([samples, labels], training=training), None
+    def _discriminator_inputs(self, samples, labels):
+        return [samples, labels]
 
     def _extra_fake_logits(self, real, labels, seed):
         if not self.matching_aware:
@@ -159,7 +160,7 @@ class ConditionalGAN(GAN):
                 f"{tuple(self.label_spec.shape)}."
             )
         condition = self.check_labels(condition, num=len(z))
-        return self.generator([z, condition], training=False)
+        return self.inference_generator([z, condition], training=False)
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")

@@ -14,21 +14,12 @@ from keras_gans import constraints
 from keras_gans import losses
 from keras_gans import penalties
 from keras_gans import validation
-
-
-def _unpack_real(data):
-    """Splits what the dataset yields into (real samples, labels or None).
-
-    Unconditional data may be a bare tensor or an (x,) / (x, y) tuple; the
-    labels are kept for the conditional models of a later issue.
-    """
-    if isinstance(data, (tuple, list)):
-        return data[0], (data[1] if len(data) > 1 else None)
-    return data, None
+from keras_gans.models import batches
+from keras_gans.models import remedies
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class GAN(keras.Model):
+class GAN(remedies.CollapseRemedies, keras.Model):
     """A generator and a discriminator trained against each other by `fit`.
 
     Each `train_step` performs `n_critic` discriminator updates followed by
@@ -56,6 +47,9 @@ class GAN(keras.Model):
         real_label_range: BCE losses only; (low, high): real targets drawn
             uniformly per sample, e.g. (0.7, 1.2).
         fake_label_range: BCE losses only; e.g. (0.0, 0.3).
+        pack, diff_augment, generator_objective, ema_decay, ema_start:
+            the mode-collapse remedies, all off by default; see
+            `keras_gans.models.remedies.CollapseRemedies`.
         seed: int seed of the noise stream (None: drawn at random and
             stored in the config).
 
@@ -93,6 +87,11 @@ class GAN(keras.Model):
         label_smoothing=0.0,
         real_label_range=None,
         fake_label_range=None,
+        pack=1,
+        diff_augment=(),
+        generator_objective="adversarial",
+        ema_decay=0.0,
+        ema_start=0,
         seed=None,
         **kwargs,
     ):
@@ -124,6 +123,8 @@ class GAN(keras.Model):
         # the same noise stream.
         self.seed = int(random.randrange(2**31) if seed is None else seed)
         constraints.clip_weights(discriminator, clip_value)
+        self._init_remedies(pack, diff_augment, generator_objective,
+                            ema_decay, ema_start)
 
         # Trackers must exist before build() locks the model's state.
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
@@ -219,6 +220,7 @@ class GAN(keras.Model):
             "label_smoothing": self.label_smoothing,
             "real_label_range": self.real_label_range,
             "fake_label_range": self.fake_label_range,
+            **self._remedies_config(),
             "seed": self.seed,
         }
 
@@ -264,22 +266,9 @@ class GAN(keras.Model):
         """Real and fake BCE targets: floats, or (rows, 1) noisy labels."""
         if self.loss_name not in losses.TARGET_LOSSES:
             return {}
-        real_seed, fake_seed = tf.unstack(
-            tf.random.experimental.stateless_split(seed, 2)
-        )
-        real_targets = 1.0 - self.label_smoothing / 2.0
-        fake_targets = 0.0
-        if self.real_label_range:
-            low, high = self.real_label_range
-            real_targets = tf.random.stateless_uniform(
-                [real_rows, 1], real_seed, minval=low, maxval=high
-            )
-        if self.fake_label_range:
-            low, high = self.fake_label_range
-            fake_targets = tf.random.stateless_uniform(
-                [fake_rows, 1], fake_seed, minval=low, maxval=high
-            )
-        return {"real_targets": real_targets, "fake_targets": fake_targets}
+        return losses.bce_targets(
+            self.label_smoothing, self.real_label_range,
+            self.fake_label_range, real_rows, fake_rows, seed)
 
     def _noise(self, batch_size, seed):
         return tf.random.stateless_normal([batch_size, self.latent_dim], seed)
@@ -300,10 +289,16 @@ class GAN(keras.Model):
     def _generator_inputs(self, noise, condition):
         return noise if condition is None else [noise, condition]
 
+    def _discriminator_inputs(self, samples, labels):
+        """What the discriminator network is called on."""
+        del labels
+        return samples
+
     def _critic_outputs(self, samples, labels, training=True):
         """(logits (batch, 1), auxiliary head output or None)."""
-        del labels
-        return self.discriminator(samples, training=training), None
+        return self.discriminator(
+            self._discriminator_inputs(samples, labels),
+            training=training), None
 
     def _extra_fake_logits(self, real, labels, seed):
         """More logits to score as fake (the matching-aware pairs)."""
@@ -318,6 +313,12 @@ class GAN(keras.Model):
 
     def _discriminator_loss(self, real, labels, fake, condition, seeds):
         penalty_seed, target_seed, extra_seed = seeds
+        # Augmentation seeds are folded out of an existing one, so runs
+        # without remedies draw exactly the noise they always drew.
+        view_seeds = tf.unstack(tf.random.experimental.stateless_split(
+            tf.random.experimental.stateless_fold_in(extra_seed, 1), 2))
+        real = self._discriminator_view(real, view_seeds[0])
+        fake = self._discriminator_view(fake, view_seeds[1])
         real_logits, real_aux = self._critic_outputs(real, labels)
         fake_logits, fake_aux = self._critic_outputs(fake, condition)
         extra = self._extra_fake_logits(real, labels, extra_seed)
@@ -360,7 +361,8 @@ class GAN(keras.Model):
         self.d_optimizer.apply_gradients(zip(grads, variables))
         return d_loss, penalty
 
-    def _generator_step(self, batch_size, labels, num_replicas):
+    def _generator_step(self, real, labels, num_replicas):
+        batch_size = tf.shape(real)[0]
         noise_seed, condition_seed = tf.unstack(
             self._next_seeds(self.g_optimizer, 2)
         )
@@ -369,8 +371,9 @@ class GAN(keras.Model):
             fake = self.generator(
                 self._generator_inputs(self._noise(batch_size, noise_seed),
                                        condition), training=True)
-            fake_logits, fake_aux = self._critic_outputs(fake, condition)
-            _, g_loss = self.loss_fn(None, fake_logits)
+            g_loss, fake_aux = self._generator_objective(
+                fake, real, labels, condition,
+                tf.random.experimental.stateless_fold_in(noise_seed, 1))
             aux = self._auxiliary_loss(None, fake_aux, labels, condition)
             if aux is not None:
                 g_loss = g_loss + aux
@@ -378,40 +381,24 @@ class GAN(keras.Model):
         variables = self.generator.trainable_variables
         grads = tape.gradient(scaled_loss, variables)
         self.g_optimizer.apply_gradients(zip(grads, variables))
+        self._update_moving_average()
         return g_loss
 
-    def _critic_batches(self, real):
-        """Splits the real batch into `n_critic` chunks (static shapes)."""
-        if self.n_critic == 1:
-            return [real]
-        rows = real.shape[0]
-        if rows is None or rows % self.n_critic:
-            raise ValueError(
-                f"With n_critic={self.n_critic} each batch is split into "
-                f"{self.n_critic} critic batches, so its size must be static "
-                f"and divisible by n_critic: use a tf.data.Dataset batched "
-                f"with drop_remainder=True and batch size n_critic * "
-                f"batch_size. Received: batch size {rows}"
-            )
-        return tf.split(real, self.n_critic, axis=0)
-
     def train_step(self, data):
-        real, labels = _unpack_real(data)
+        real, labels = batches.unpack_real(data)
         num_replicas = tf.distribute.get_strategy().num_replicas_in_sync
-        chunks = self._critic_batches(real)
+        chunks = batches.critic_batches(real, self.n_critic)
         if self.uses_labels:
             if labels is None:
                 raise ValueError(
                     f"{type(self).__name__} trains on (samples, labels) "
                     "batches; the dataset yields samples only."
                 )
-            label_chunks = self._critic_batches(labels)
+            label_chunks = batches.critic_batches(labels, self.n_critic)
         else:
             label_chunks = [None] * len(chunks)
-        batch_size = tf.shape(chunks[0])[0]
-
         if self.generator_first:
-            g_loss = self._generator_step(batch_size, label_chunks[0],
+            g_loss = self._generator_step(chunks[0], label_chunks[0],
                                           num_replicas)
         for chunk, chunk_labels in zip(chunks, label_chunks):
             d_loss, penalty = self._discriminator_step(
@@ -420,20 +407,10 @@ class GAN(keras.Model):
             if penalty is not None:
                 self.penalty_tracker.update_state(penalty)
         if not self.generator_first:
-            g_loss = self._generator_step(batch_size, label_chunks[-1],
+            g_loss = self._generator_step(chunks[-1], label_chunks[-1],
                                           num_replicas)
         self.g_loss_tracker.update_state(g_loss)
-        logs = {m.name: m.result() for m in self.metrics}
-        strategy = tf.distribute.get_strategy()
-        if (isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
-                and strategy.extended._in_multi_worker_mode()):
-            # Keras 3 reduces fit's logs across workers with
-            # strategy.reduce("MEAN", value, axis=0), which fails on
-            # scalars (tensorflow/tensorflow#72388); this is the same
-            # (private) test Keras makes before reducing that way.
-            logs = {name: tf.reshape(value, [1])
-                    for name, value in logs.items()}
-        return logs
+        return batches.step_logs({m.name: m.result() for m in self.metrics})
 
     def generate(self, z, condition=None):
         """Samples for noise z: (batch, latent_dim) -> generator output.
@@ -447,4 +424,4 @@ class GAN(keras.Model):
                 "labels. Received: condition of shape "
                 f"{tuple(tf.shape(condition).numpy())}"
             )
-        return self.generator(z, training=False)
+        return self.inference_generator(z, training=False)

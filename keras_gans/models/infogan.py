@@ -48,6 +48,9 @@ class InfoGAN(GAN):
             read it).
     """
 
+    # Q predicts each sample's own codes.
+    supports_packing = False
+
     def __init__(self, generator, discriminator, categorical_codes=(10,),
                  continuous_codes=2, categorical_weight=1.0,
                  continuous_weight=1.0, code_loss="crossentropy", **kwargs):
@@ -165,4 +168,4 @@ class InfoGAN(GAN):
                 f"codes must have shape ({len(z)}, {self.code_dim}). "
                 f"Received: codes.shape={condition.shape}"
             )
-        return self.generator([z, condition], training=False)
+        return self.inference_generator([z, condition], training=False)

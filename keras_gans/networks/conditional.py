@@ -115,6 +115,7 @@ def build_conditional_discriminator(
     base_width=64,
     activation="leaky_relu",
     normalization="batch",
+    minibatch_std=0,
     name="discriminator",
 ):
     """A DCGAN discriminator that reads labels: [images, labels] -> logit.
@@ -123,8 +124,8 @@ def build_conditional_discriminator(
         label_spec: the dataset's `LabelSpec`.
         scheme: "input", "first_conv" or "projection"
             (`conditioning.D_SCHEMES` less "none").
-        image_size, channels, base_width, activation, normalization: as in
-            `dcgan.build_dcgan_discriminator`.
+        image_size, channels, base_width, activation, normalization,
+        minibatch_std: as in `dcgan.build_dcgan_discriminator`.
         name: the model's name.
 
     Returns:
@@ -149,6 +150,7 @@ def build_conditional_discriminator(
     features = dcgan.dcgan_discriminator_features(
         x, widths, activation=activation, normalization=normalization,
         first_conv_labels=encoded if scheme == "first_conv" else None,
+        minibatch_std=minibatch_std,
     )
     init = blocks.initializer_factory(None, activation,
                                       dcgan.DCGAN_INITIALIZER)
@@ -170,6 +172,7 @@ def build_discriminator_with_heads(
     activation="leaky_relu",
     normalization="batch",
     q_hidden_units=None,
+    minibatch_std=0,
     name="discriminator",
 ):
     """A DCGAN discriminator with extra linear heads on its body.
@@ -193,7 +196,8 @@ def build_discriminator_with_heads(
     images = keras.Input((image_size, image_size, channels),
                          dtype="float32", name="images")
     features = dcgan.dcgan_discriminator_features(
-        images, widths, activation=activation, normalization=normalization)
+        images, widths, activation=activation, normalization=normalization,
+        minibatch_std=minibatch_std)
     init = blocks.initializer_factory(None, activation,
                                       dcgan.DCGAN_INITIALIZER)
     logits = blocks.logit_head(features, normalization=normalization,

@@ -21,6 +21,7 @@ import keras
 from keras_gans import validation
 from keras_gans.layers import blocks
 from keras_gans.layers import conditioning
+from keras_gans.layers import minibatch_std as minibatch_std_lib
 
 STARTS = ("dense", "conv_transpose")
 START_SIZE = 4
@@ -264,6 +265,7 @@ def dcgan_discriminator_features(
     kernel_size=4,
     kernel_initializer=None,
     first_conv_labels=None,
+    minibatch_std=0,
 ):
     """The discriminator's convolutions (no logit head).
 
@@ -275,9 +277,12 @@ def dcgan_discriminator_features(
         first_conv_labels: None, or encoded labels (batch, k): a label map
             (`conditioning.label_map`) is concatenated to the first
             convolution's output as one more channel.
+        minibatch_std: 0, or the group size of a `MinibatchStdDev`
+            channel appended to the last feature map (Karras et al. 2018).
 
     Returns:
-        A tensor of shape (batch, side / 2**len(widths), same, widths[-1]).
+        A tensor of shape (batch, side / 2**len(widths), same, widths[-1]),
+        one more channel with minibatch_std.
     """
     validation.check_choice("activation", activation, blocks.ACTIVATIONS)
     validation.check_choice(
@@ -313,7 +318,7 @@ def dcgan_discriminator_features(
                 x, conditioning.label_map(first_conv_labels, side, side,
                                           "first_conv_label_map",
                                           normalization=normalization)])
-    return x
+    return minibatch_std_lib.maybe_minibatch_std(x, minibatch_std)
 
 
 def build_dcgan_discriminator(
@@ -326,6 +331,7 @@ def build_dcgan_discriminator(
     normalization="batch",
     kernel_size=4,
     kernel_initializer=None,
+    minibatch_std=0,
     name="discriminator",
 ):
     """Builds a DCGAN discriminator: image -> one real/fake logit.
@@ -354,6 +360,9 @@ def build_dcgan_discriminator(
         kernel_size: int, the kernel of the convolutions.
         kernel_initializer: None, or a Keras initializer identifier. None
             means N(0, 0.02) as in DCGAN, or "lecun_normal" with "selu".
+        minibatch_std: 0 (off), or the group size of a minibatch
+            standard-deviation channel before the logit (Karras et al.
+            2018; `keras_gans.layers.minibatch_std`).
         name: the model's name.
 
     Returns:
@@ -382,6 +391,7 @@ def build_dcgan_discriminator(
         normalization=normalization,
         kernel_size=kernel_size,
         kernel_initializer=kernel_initializer,
+        minibatch_std=minibatch_std,
     )
     init = blocks.initializer_factory(
         kernel_initializer, activation, DCGAN_INITIALIZER

@@ -17,6 +17,7 @@ import keras
 
 from keras_gans import validation
 from keras_gans.layers import blocks
+from keras_gans.layers import minibatch_std as minibatch_std_lib
 
 MLP_INITIALIZER = "glorot_uniform"
 
@@ -137,6 +138,7 @@ def build_mlp_discriminator(
     activation="relu",
     normalization="none",
     kernel_initializer=None,
+    minibatch_std=0,
     name="discriminator",
 ):
     """Builds a fully connected discriminator: sample -> one logit.
@@ -150,6 +152,8 @@ def build_mlp_discriminator(
             `keras.layers.SpectralNormalization`).
         kernel_initializer: None, or a Keras initializer identifier. None
             means Glorot uniform, or "lecun_normal" with "selu".
+        minibatch_std: 0 (off), or the group size of a minibatch
+            standard-deviation unit appended before the logit.
         name: the model's name.
 
     Returns:
@@ -164,6 +168,7 @@ def build_mlp_discriminator(
     samples = keras.Input((input_dim,), dtype="float32", name="samples")
     x = mlp_body(samples, hidden_units, activation, normalization,
                  kernel_initializer)
+    x = minibatch_std_lib.maybe_minibatch_std(x, minibatch_std)
     init = blocks.initializer_factory(
         kernel_initializer, activation, MLP_INITIALIZER
     )
