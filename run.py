@@ -112,7 +112,7 @@ def _run_mode(config):
 
         _, path = sampling.sample(
             FLAGS.output_dir, FLAGS.num_samples, seed=FLAGS.seed,
-            condition=FLAGS.condition,
+            condition=FLAGS.condition, raw_generator=FLAGS.raw_generator,
         )
         # A conditional model's other grids are logged beside it.
         print(f"Samples written to {path}")
@@ -168,6 +168,7 @@ def _run_mode(config):
             saved,
             export_dir=FLAGS.export_dir,
             formats=FLAGS.export_format,
+            raw_generator=FLAGS.raw_generator,
         )
         print(f"Exported to {export_dir}")
 

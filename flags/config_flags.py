@@ -16,6 +16,7 @@ from flags import data_flags  # noqa: F401
 from flags import eval_flags  # noqa: F401
 from flags import export_flags  # noqa: F401
 from flags import model_flags  # noqa: F401
+from flags import remedy_flags  # noqa: F401
 from flags import train_flags  # noqa: F401
 from keras_gans import config as config_lib
 
@@ -57,6 +58,8 @@ def to_config(values):
         kwargs["info_categorical"] = _parse_counts(
             "info_categorical", kwargs["info_categorical"])
     kwargs["export_format"] = tuple(kwargs.get("export_format") or ())
+    if "diff_augment" in kwargs:
+        kwargs["diff_augment"] = tuple(kwargs["diff_augment"] or ())
     return config_lib.TrainConfig(**kwargs)
 
 

@@ -52,7 +52,8 @@ def _build_conditional_networks(config, spec):
     g_args = dict(common, latent_dim=config.latent_dim,
                   activation=config.activation or "relu",
                   normalization=config.g_normalization)
-    d_args = dict(common, normalization=config.d_normalization)
+    d_args = dict(common, normalization=config.d_normalization,
+                  minibatch_std=config.minibatch_std)
     if variant.conditioning == "codes":
         code_dim = codes.CodeSpec(config.info_categorical,
                                   config.info_continuous).code_dim
@@ -118,10 +119,12 @@ def _build_networks(config, spec):
             activation=config.activation or "relu",
             normalization=config.g_normalization,
         )
+        # PacGAN: D reads `pack` points side by side.
         discriminator = networks.build_mlp_discriminator(
-            input_dim=spec.sample_shape[0],
+            input_dim=spec.sample_shape[0] * config.pack,
             activation=config.activation or "leaky_relu",
             normalization=config.d_normalization,
+            minibatch_std=config.minibatch_std,
         )
         return generator, discriminator
     size, _, channels = spec.sample_shape
@@ -136,9 +139,10 @@ def _build_networks(config, spec):
     )
     discriminator = networks.build_dcgan_discriminator(
         image_size=size,
-        channels=channels,
+        channels=channels * config.pack,  # PacGAN: packs along channels
         base_width=width,
         normalization=config.d_normalization,
+        minibatch_std=config.minibatch_std,
     )
     return generator, discriminator
 
@@ -206,6 +210,11 @@ def build_gan(config, spec, lr_scale=1.0):
         label_smoothing=config.label_smoothing,
         real_label_range=config.real_label_range,
         fake_label_range=config.fake_label_range,
+        pack=config.pack,
+        diff_augment=config.diff_augment,
+        generator_objective=config.generator_objective,
+        ema_decay=config.ema_decay,
+        ema_start=config.ema_start,
         seed=config.seed,
     )
     d_optimizer = _optimizer(config, config.d_learning_rate * lr_scale,

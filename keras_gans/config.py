@@ -10,8 +10,8 @@ import json
 import sys
 from typing import Optional
 
+from keras_gans import config_checks
 from keras_gans import validation
-from keras_gans.datasets import codes
 from keras_gans import datasets
 from keras_gans import losses
 from keras_gans import penalties
@@ -39,6 +39,7 @@ RESUMABLE_FIELDS = (
     "export_format", "verbose", "steps_per_execution", "data_dir",
     "eval_every", "eval_samples", "keep_best", "evaluator_dir",
     "inception_weights", "on_divergence", "checkpoint_every_steps",
+    "raw_generator",
 )
 # Metrics a run can keep its best checkpoint by (see keras_gans.evaluation;
 # "accuracy/hair" and "distinct/hair" style keys count by their root).
@@ -134,6 +135,19 @@ class TrainConfig:
     info_categorical_weight: float = 1.0
     info_continuous_weight: float = 1.0
     info_code_loss: str = "crossentropy"
+    # Mode-collapse remedies (keras_gans.models.remedies), all off here:
+    # the group size of D's minibatch standard deviation (0: off), PacGAN's
+    # samples per D input, DiffAugment's policies, what G is trained on,
+    # the decay of G's moving average (0: off) and its start step.
+    minibatch_std: int = 0
+    pack: int = 1
+    diff_augment: tuple = ()
+    generator_objective: str = "adversarial"
+    ema_decay: float = 0.0
+    ema_start: int = 0
+    # Sample, evaluate and export the trained generator rather than its
+    # moving average (when the run keeps one).
+    raw_generator: bool = False
 
     def to_json(self):
         return json.dumps(dataclasses.asdict(self), indent=2, sort_keys=True)
@@ -142,7 +156,7 @@ class TrainConfig:
     def from_json(cls, text):
         values = json.loads(text)
         for key in ("real_label_range", "fake_label_range", "export_format",
-                    "info_categorical"):
+                    "info_categorical", "diff_augment"):
             if values.get(key) is not None:
                 values[key] = tuple(values[key])
         known = {f.name for f in dataclasses.fields(cls)}
@@ -269,8 +283,9 @@ def validate(config):
         config.loss, config.label_smoothing, config.real_label_range,
         config.fake_label_range,
     )
-    _validate_conditioning(config)
-    _validate_numbers(config)
+    config_checks.validate_conditioning(config)
+    config_checks.validate_numbers(config)
+    config_checks.validate_remedies(config)
     if config.clip_value is not None and config.clip_value <= 0:
         raise ValueError(
             f"clip_value must be positive. Received: "
@@ -299,119 +314,6 @@ def validate(config):
             "d_normalization 'layer', 'none' or 'spectral'. Received: "
             f"penalty={config.penalty!r}, d_normalization='batch'"
         )
-
-
-def _validate_numbers(config):
-    """Learning rates, Adam's betas and the loss weights in their ranges.
-
-    Each would otherwise train: a negative gradient-penalty weight rewards
-    steep critics, beta_1 = 1 freezes Adam's first moment and divides by
-    zero in its bias correction (NaN from the first step).
-    """
-    for name in ("d_learning_rate", "g_learning_rate"):
-        validation.check_number(name, getattr(config, name), low=0.0,
-                                low_open=True)
-    for name in ("beta_1", "beta_2"):
-        validation.check_number(
-            name, getattr(config, name), low=0.0, high=1.0, high_open=True,
-            what="(Adam's moment decay; 1 divides by zero)")
-    for name in ("gp_weight", "class_loss_weight",
-                 "info_categorical_weight", "info_continuous_weight"):
-        validation.check_number(name, getattr(config, name), low=0.0,
-                                allow_none=True,
-                                what="(a loss weight; negative rewards "
-                                     "what the loss penalizes)")
-    validation.check_number("label_smoothing", config.label_smoothing,
-                            low=0.0, high=1.0, high_open=True)
-
-
-def _validate_conditioning(config):
-    """The conditioning options against the model and the data."""
-    from keras_gans import layers
-
-    variant = variants.get(config.model)
-    kind = variant.conditioning
-    if not variant.conditional:
-        given = [f"{name}={getattr(config, name)!r}" for name in (
-            "g_conditioning", "d_conditioning") if getattr(config, name)]
-        for flag in ("matching_aware", "classify_fakes"):
-            if getattr(config, flag):
-                given.append(f"{flag}=True")
-        if given:
-            raise ValueError(
-                f"model {config.model!r} is unconditional: conditioning "
-                "options apply to the conditional models ("
-                + ", ".join(variants.CONDITIONAL) + "). Received: "
-                + ", ".join([f"model={config.model!r}"] + given)
-            )
-        return
-    validation.check_choice("g_conditioning", config.g_conditioning,
-                            layers.G_SCHEMES)
-    validation.check_choice("d_conditioning", config.d_conditioning,
-                            layers.D_SCHEMES)
-    data_kind = datasets.dataset_defaults(config.dataset).kind
-    if data_kind != "image":
-        raise ValueError(
-            f"model {config.model!r} builds conditional DCGAN networks for "
-            f"labelled images; dataset {config.dataset!r} is a 2-D point "
-            "mixture without labels. Use an image dataset (faces, shapes, "
-            f"mnist, ...). Received: model={config.model!r}, "
-            f"dataset={config.dataset!r}"
-        )
-    if kind == "labels" and config.d_conditioning == "none":
-        raise ValueError(
-            "cgan's discriminator must read the labels: d_conditioning "
-            "'input', 'first_conv' or 'projection' (a discriminator that "
-            "classifies instead is model 'acgan'). Received: "
-            "d_conditioning='none'"
-        )
-    if kind != "labels":
-        if config.d_conditioning != "none":
-            raise ValueError(
-                f"model {config.model!r}'s discriminator does not read "
-                "labels (its heads predict them; reading them would make "
-                "that trivial): d_conditioning must be 'none'. Received: "
-                f"d_conditioning={config.d_conditioning!r}"
-            )
-        if config.matching_aware:
-            raise ValueError(
-                "matching_aware shows the discriminator real images with "
-                "wrong labels, so it needs a discriminator that reads "
-                f"labels (model 'cgan'). Received: model={config.model!r}, "
-                "matching_aware=True"
-            )
-    if config.classify_fakes and kind != "classifier":
-        raise ValueError(
-            "classify_fakes trains an auxiliary classifier (model 'acgan'). "
-            f"Received: model={config.model!r}, classify_fakes=True"
-        )
-    if kind == "codes" and config.g_conditioning != "concat":
-        raise ValueError(
-            "InfoGAN's codes are concatenated to the noise: g_conditioning "
-            "must be 'concat'. Received: "
-            f"g_conditioning={config.g_conditioning!r}"
-        )
-    if config.g_conditioning == "cbn" and config.g_normalization != "batch":
-        raise ValueError(
-            "Conditional batch norm replaces the generator's batch norm: "
-            "set g_normalization='batch'. Received: g_conditioning='cbn', "
-            f"g_normalization={config.g_normalization!r}"
-        )
-    for name in ("embedding_dim", "condition_units", "info_continuous"):
-        value = getattr(config, name)
-        low = 0 if name == "info_continuous" else 1
-        if isinstance(value, bool) or not isinstance(value, int) or (
-                value < low):
-            raise ValueError(
-                f"{name} must be an integer >= {low}. Received: "
-                f"{name}={value!r}"
-            )
-    if kind == "codes":
-        codes.CodeSpec.from_counts(
-            config.info_categorical, config.info_continuous,
-            names=("info_categorical", "info_continuous"))
-        validation.check_choice("info_code_loss", config.info_code_loss,
-                                ("crossentropy", "mse"))
 
 
 def check_resumable(saved, current):

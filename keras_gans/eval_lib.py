@@ -24,6 +24,15 @@ from keras_gans.datasets import codes
 log = logging.getLogger("keras_gans")
 
 
+def _generator_name(gan, model):
+    """"dcgan generator", or which weights when the run has two."""
+    if gan.ema_generator is None:
+        return f"{model} generator"
+    if gan.use_ema:
+        return f"{model} generator (moving average, decay {gan.ema_decay})"
+    return f"{model} generator (trained weights)"
+
+
 def make_evaluation(config, spec, num_samples, run_dir=None):
     """The `evaluation.Evaluation` of a run: its dataset's evaluator (see
     `evaluators.find_evaluator`) and InceptionV3 if `inception_weights`."""
@@ -119,7 +128,8 @@ def evaluate(config, output_dir=None, export_dir=None, num_samples=None,
         title = f"{metadata.get('model', 'export')} on {spec.name} " \
                 f"({export_dir})"
     else:
-        gan, run_config, spec = run_dir_lib.load_gan(output_dir)
+        gan, run_config, spec = run_dir_lib.load_gan(
+            output_dir, raw_generator=config.raw_generator)
         # This evaluation's options, not those the run trained with.
         data_config = dataclasses.replace(
             run_config, evaluator_dir=config.evaluator_dir,
@@ -130,7 +140,7 @@ def evaluate(config, output_dir=None, export_dir=None, num_samples=None,
         def make_sampler(evaluation):
             return samplers.gan_sampler(
                 gan, run_config.latent_dim, evaluation,
-                name=f"{run_config.model} generator")
+                name=_generator_name(gan, run_config.model))
 
         base = report_run = output_dir
         steps = int(gan.g_optimizer.iterations.numpy())
@@ -142,6 +152,14 @@ def evaluate(config, output_dir=None, export_dir=None, num_samples=None,
     log.info("Scoring %d samples of the %s on %s.", num_samples,
              sampler.name, evaluation.feature_space)
     result = evaluation(sampler, seed=seed)
+    if export_dir is None and gan.ema_generator is not None:
+        # Side by side: the moving average and the trained weights, on
+        # the same real reference, noise seed and requested labels.
+        gan.use_ema = not gan.use_ema
+        other = evaluation(make_sampler(evaluation), seed=seed)
+        gan.use_ema = not gan.use_ema
+        result["compared"] = {"sampler": other["sampler"],
+                              "metrics": other["metrics"]}
     report_dir = report_dir or os.path.join(base, run_dir_lib.EVAL_DIR)
     path = eval_report.write_report(
         result, report_dir, spec, title,

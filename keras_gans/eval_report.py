@@ -49,9 +49,16 @@ def _total_of(key, totals):
 
 
 def metric_table(result):
-    """Markdown table rows (metric, value, better) of a result."""
+    """Markdown table rows (metric, value, better) of a result; with a
+    `compared` sampler (a run's moving average and its trained weights),
+    one value column per sampler."""
     names = result["names"]
-    lines = ["| metric | value | better |", "|---|---|---|"]
+    compared = result.get("compared")
+    if compared:
+        lines = [f"| metric | {result['sampler']} | {compared['sampler']} "
+                 "| better |", "|---|---|---|---|"]
+    else:
+        lines = ["| metric | value | better |", "|---|---|---|"]
     for key, value in result["metrics"].items():
         if key.startswith("kid_std"):
             continue
@@ -62,7 +69,13 @@ def metric_table(result):
         total = _total_of(key, result.get("totals", {}))
         if total is not None:
             shown += f" of {total}"
-        better = "higher" if evaluation.higher_is_better(key) else "lower"
+        if compared:
+            shown += f" | {_format(compared['metrics'].get(key))}"
+        if key.endswith("_real"):
+            better = "the data's own"
+        else:
+            better = ("higher" if evaluation.higher_is_better(key)
+                      else "lower")
         lines.append(f"| {names.get(key, key)} | {shown} | {better} |")
     return lines
 
@@ -115,6 +128,11 @@ def write_report(result, output_dir, spec, title, extra=None):
         "names": result["names"],
         "totals": result.get("totals", {}),
     }
+    if result.get("compared"):
+        data["compared"] = {
+            "sampler": result["compared"]["sampler"],
+            "metrics": {k: _json_value(v) for k, v in
+                        result["compared"]["metrics"].items()}}
     if result.get("per_class"):
         data["per_class"] = [
             {"label": tag, "accuracy": _json_value(acc), "count": int(n)}

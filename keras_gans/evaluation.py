@@ -14,6 +14,7 @@ collapsed stand-in) returns one result dict. The metrics
 | `accuracy`, `accuracy/<attribute>`, `all_correct` | the evaluator names the requested labels (conditional samplers) | higher |
 | `distinct_classes`, `distinct/<attribute>` | classes the evaluator finds among the samples (collapse signal) | higher |
 | `modes_covered`, `high_quality`, `kl` | 2-D mixtures: VEEGAN/PacGAN mode coverage | higher, higher, lower |
+| `ms_ssim`, `ms_ssim_real` | images: mean MS-SSIM of random pairs sharing the requested labels (conditional samplers; all pairs otherwise), and of real pairs drawn the same way: the anchor (Odena et al. 2017) | lower = more varied; as the real |
 
 Features: the dataset's evaluator (its penultimate layer) for images, the
 points themselves for 2-D data, InceptionV3 when its weights are given.
@@ -44,6 +45,7 @@ from keras_gans.metrics import classification
 from keras_gans.metrics import frechet
 from keras_gans.metrics import kid as kid_lib
 from keras_gans.metrics import mode_coverage
+from keras_gans.metrics import ms_ssim as ms_ssim_lib
 from keras_gans.metrics import precision_recall as pr_lib
 
 DEFAULT_NUM_SAMPLES = 10_000
@@ -142,6 +144,15 @@ class Evaluation:
             kid_subset_size, self.num_samples // 2, len(real) // 2))
         self.real_labels = real_labels
         self._real = self._describe(real)
+        if spec.kind == "image":
+            # The diversity anchors: real pairs of one label, and any two.
+            images = samplers.as_float_images(real)
+            self._real["ms_ssim"] = {
+                False: ms_ssim_lib.mean_ms_ssim(images, seed=real_seed),
+                True: (ms_ssim_lib.mean_ms_ssim(images, real_labels,
+                                                seed=real_seed)
+                       if real_labels is not None else float("nan")),
+            }
 
     def reference_labels(self, num, seed):
         """`num` labels drawn (with replacement, `seed`) from the real
@@ -158,13 +169,17 @@ class Evaluation:
             return self.evaluator.feature_name
         return "InceptionV3"
 
-    def metric_names(self):
+    def metric_names(self, conditional=False):
         """Display names of the distance metrics, e.g. `{"fd": "FID (faces
         evaluator)"}`."""
         space = self.feature_space
         names = {"fd": f"FID ({space})", "kid": f"KID ({space})",
                  "precision": f"precision ({space})",
                  "recall": f"recall ({space})"}
+        pairs = ("MS-SSIM within a requested label" if conditional
+                 else "MS-SSIM of random pairs")
+        names.update({"ms_ssim": pairs,
+                      "ms_ssim_real": f"{pairs}, real data"})
         if space == "InceptionV3":
             names["fd"] = "FID"
         elif self.inception is not None:
@@ -180,6 +195,8 @@ class Evaluation:
             keys += ["fid_inception", "kid_inception", "kid_std_inception"]
         if self.spec.kind == "points" and self.spec.modes is not None:
             keys += ["modes_covered", "high_quality", "kl"]
+        if self.spec.kind == "image":
+            keys += ["ms_ssim", "ms_ssim_real"]
         scores = self._real["scores"]
         if scores is not None:
             label_spec = self.evaluator.label_spec
@@ -250,9 +267,15 @@ class Evaluation:
             metrics.update(self._distances(
                 self._real["inception"], fake["inception"], seed,
                 suffix="_inception"))
+        if self.spec.kind == "image":
+            grouped = requested is not None
+            metrics["ms_ssim"] = ms_ssim_lib.mean_ms_ssim(
+                samplers.as_float_images(samples),
+                requested if grouped else None, seed=seed)
+            metrics["ms_ssim_real"] = self._real["ms_ssim"][grouped]
         result = {"sampler": sampler.name, "num_samples": len(samples),
                   "feature_space": self.feature_space,
-                  "names": self.metric_names(),
+                  "names": self.metric_names(requested is not None),
                   "samples": samples[:64 if self.spec.kind == "image"
                                      else 2500]}
         if self.spec.kind == "points" and self.spec.modes is not None:

@@ -173,11 +173,16 @@ def write_data_spec(output_dir, spec):
         f.write(spec.to_json())
 
 
-def load_gan(output_dir):
-    """The GAN of a run directory with its latest checkpoint's weights."""
+def load_gan(output_dir, raw_generator=False):
+    """The GAN of a run directory with its latest checkpoint's weights.
+
+    With `raw_generator`, `gan.generate` samples from the trained
+    generator even where the run keeps a moving average of it.
+    """
     config = read_config(output_dir)
     spec = read_data_spec(output_dir, config)
     gan = builders.build_gan(config, spec)
+    gan.use_ema = not raw_generator
     if checkpoints.restore(gan, checkpoint_dir(output_dir)) is None:
         raise FileNotFoundError(
             f"{os.path.join(checkpoint_dir(output_dir), checkpoints.LATEST)}"
@@ -187,7 +192,8 @@ def load_gan(output_dir):
     return gan, config, spec
 
 
-def export_run(config, gan=None, spec=None, export_dir=None, formats=None):
+def export_run(config, gan=None, spec=None, export_dir=None, formats=None,
+               raw_generator=None):
     """Exports a run's generator for serving (see `keras_gans.export`).
 
     Label-conditional generators (cgan, acgan) are exported with a
@@ -200,6 +206,8 @@ def export_run(config, gan=None, spec=None, export_dir=None, formats=None):
         spec: its `DataSpec` (looked up if None).
         export_dir: default `config.export_dir` or `<output_dir>/export`.
         formats: default `config.export_format`.
+        raw_generator: export the trained generator rather than its
+            moving average (default `config.raw_generator`).
 
     Returns:
         The export directory (it holds keras_gans.json).
@@ -210,11 +218,17 @@ def export_run(config, gan=None, spec=None, export_dir=None, formats=None):
     export_dir = export_dir or config.export_dir or os.path.join(
         config.output_dir, EXPORT_DIR
     )
+    if raw_generator is None:
+        raw_generator = config.raw_generator
+    network = gan.generator if raw_generator else gan.inference_generator
     extra = {
         "model": config.model,
         "loss": config.loss,
         "generator_steps": int(gan.g_optimizer.iterations.numpy()),
     }
+    if gan.ema_generator is not None:
+        extra["weights"] = ("trained" if network is gan.generator else
+                            f"moving average (decay {gan.ema_decay})")
     label_spec, code_spec = gan.label_spec, gan.code_spec
     if label_spec is not None or code_spec is not None:
         # How the condition enters the networks (unconditional exports
@@ -228,7 +242,7 @@ def export_run(config, gan=None, spec=None, export_dir=None, formats=None):
     shutil.rmtree(writing_dir, ignore_errors=True)
     with writing(writing_dir):
         export_lib.export_generator(
-            gan.generator,
+            network,
             writing_dir,
             latent_dim=gan.latent_dim,
             sample_kind=spec.kind,

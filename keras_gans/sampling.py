@@ -48,7 +48,8 @@ def parse_conditions(label_spec, condition):
     return labels.astype(label_spec.dtype), descriptions
 
 
-def sample(output_dir, num_samples, seed=0, path=None, condition=None):
+def sample(output_dir, num_samples, seed=0, path=None, condition=None,
+           raw_generator=False):
     """Draws samples from a run's generator and writes a picture + .npy.
 
     - Unconditional models: `num_samples` samples.
@@ -74,6 +75,8 @@ def sample(output_dir, num_samples, seed=0, path=None, condition=None):
         condition: label-conditional models only: the labels to draw, as
             tags ("blue hair, red eyes", "red circle, blue square", "7");
             several separated by ";".
+        raw_generator: draw from the trained generator, not its moving
+            average (runs with `ema_decay`).
 
     Returns:
         (samples array, PNG path). Images are uint8 NHWC, points float32.
@@ -83,7 +86,7 @@ def sample(output_dir, num_samples, seed=0, path=None, condition=None):
             message lists the known tags.
         ValueError: `condition` for a model that takes no labels.
     """
-    gan, config, spec = run_dir.load_gan(output_dir)
+    gan, config, spec = run_dir.load_gan(output_dir, raw_generator)
     label_spec = gan.label_spec
     if condition is not None and label_spec is None:
         what = ("takes InfoGAN codes, not labels (sample without "

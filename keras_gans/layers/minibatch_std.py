@@ -17,6 +17,7 @@ from keras import ops
 from keras_gans import validation
 
 DEFAULT_GROUP_SIZE = 4
+MIN_GROUP_SIZE = 2
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -47,7 +48,7 @@ class MinibatchStdDev(keras.layers.Layer):
                  **kwargs):
         super().__init__(**kwargs)
         self.group_size = validation.check_int(
-            "group_size", group_size, minimum=2,
+            "group_size", group_size, minimum=MIN_GROUP_SIZE,
             what="(a standard deviation needs two samples)")
         self.epsilon = float(epsilon)
 
