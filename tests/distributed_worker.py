@@ -267,6 +267,41 @@ def scenario_train_lib(strategy, output_dir):
     }
 
 
+def scenario_moving_average(strategy):
+    """The remedies under the strategy: the generator's moving average is
+    assigned in cross-replica context, so every replica's copy agrees;
+    DiffAugment, minibatch std and feature matching run in the step."""
+    import numpy as np
+    import tensorflow as tf
+
+    from keras_gans import networks
+    from keras_gans.models import GAN
+
+    with strategy.scope():
+        generator = networks.build_dcgan_generator(
+            image_size=16, latent_dim=8, base_width=4)
+        discriminator = networks.build_dcgan_discriminator(
+            image_size=16, base_width=4, normalization="layer",
+            minibatch_std=2)
+        gan = GAN(generator, discriminator, ema_decay=0.5, seed=1,
+                  diff_augment=("color", "translation", "cutout"),
+                  generator_objective="both")
+        gan.compile()
+    images = np.random.default_rng(0).uniform(
+        -1, 1, (8, 16, 16, 3)).astype("float32")
+    gan.fit(tf.data.Dataset.from_tensors(images).repeat(),
+            steps_per_epoch=3, epochs=1, verbose=0, shuffle=False)
+    copies = [[t.numpy() for t in strategy.experimental_local_results(
+        v.value)] for v in gan.ema_generator.weights]
+    return {
+        "replicas_agree": all(np.array_equal(c[0], other) for c in copies
+                              for other in c[1:]),
+        "ema_differs": max(float(np.abs(e.numpy() - g.numpy()).max())
+                           for e, g in zip(gan.ema_generator.weights,
+                                           gan.generator.weights)),
+    }
+
+
 def run_mirrored(out_dir):
     import tensorflow as tf
 
@@ -279,6 +314,7 @@ def run_mirrored(out_dir):
         "loss_scaling": lambda: scenario_loss_scaling(strategy),
         "replica_noise": lambda: scenario_replica_noise(strategy),
         "clipping": lambda: scenario_clipping(strategy),
+        "moving_average": lambda: scenario_moving_average(strategy),
         "train_lib": lambda: scenario_train_lib(
             strategy, os.path.join(out_dir, "train_lib_run")),
     }

@@ -182,6 +182,14 @@ def test_replicas_hold_identical_weights(mirrored):
         f"{diverged}")
 
 
+def test_remedies_with_mirrored_strategy(mirrored):
+    """The moving average, DiffAugment, minibatch std and feature
+    matching train under the strategy; the average's copies agree."""
+    r = _scenario(mirrored, "moving_average")
+    assert r["replicas_agree"]
+    assert r["ema_differs"] > 0
+
+
 def test_train_lib_with_mirrored_strategy(mirrored):
     """`train_lib.train(config, strategy=...)` runs end to end."""
     r = _scenario(mirrored, "train_lib")

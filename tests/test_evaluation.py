@@ -145,6 +145,30 @@ def test_real_data_anchor_is_near_zero_and_accurate(faces_eval):
         "orange hair", "white hair"]
 
 
+def test_ms_ssim_sees_one_face_per_label(faces_eval):
+    """Real samples are as varied as the reference; a generator that draws
+    the same face for every request of a label passes the accuracy test
+    and fails this one."""
+    spec = faces_eval.spec
+    real = faces_eval(samplers.real_sampler(spec), seed=12345)["metrics"]
+    assert real["ms_ssim_real"] < 0.7
+    assert abs(real["ms_ssim"] - real["ms_ssim_real"]) < 0.05
+
+    def one_face_per_label(num, seed):
+        images, labels = samplers.real_samples(spec, num, seed=seed)
+        _, first = np.unique(labels, axis=0, return_inverse=True)
+        first = first.reshape(-1)
+        keep = {group: i for i, group in reversed(list(enumerate(first)))}
+        return images[[keep[g] for g in first]], labels
+
+    collapsed = faces_eval(samplers.Sampler("copies", one_face_per_label),
+                           seed=12345)
+    m = collapsed["metrics"]
+    assert m["accuracy"] > 0.95
+    assert m["ms_ssim"] > 0.99 > real["ms_ssim"] + 0.3
+    assert collapsed["names"]["ms_ssim"] == "MS-SSIM within a requested label"
+
+
 def test_frechet_distance_grows_with_image_noise(faces_eval):
     images, _ = faces.sample_faces(400, seed=4242)
     values = []
@@ -275,6 +299,30 @@ def test_evaluate_a_run_and_its_export(tmp_path):
     # The export computes the same generator.
     assert exported["metrics"]["fd"] == pytest.approx(
         result["metrics"]["fd"], rel=1e-3)
+
+
+def test_a_run_with_a_moving_average_is_scored_beside_its_raw_generator(
+        tmp_path):
+    run = tmp_path / "run"
+    train_lib.train(tiny_grid_config(run, eval_every=0, keep_best=None,
+                                     ema_decay=0.9))
+    config = config_lib.TrainConfig()
+    result, path = eval_lib.evaluate(config, output_dir=str(run),
+                                     num_samples=300)
+    assert "moving average" in result["sampler"]
+    assert "trained weights" in result["compared"]["sampler"]
+    assert result["compared"]["metrics"]["fd"] != result["metrics"]["fd"]
+    with open(path) as f:
+        saved = json.load(f)
+    assert saved["compared"]["metrics"]["fd"] == pytest.approx(
+        result["compared"]["metrics"]["fd"])
+    table = (run / run_dir.EVAL_DIR / "eval.md").read_text()
+    assert "| metric | wgan_gp generator (moving average" in table
+    raw, _ = eval_lib.evaluate(
+        config_lib.TrainConfig(raw_generator=True), output_dir=str(run),
+        num_samples=300)
+    assert raw["metrics"]["fd"] == pytest.approx(
+        result["compared"]["metrics"]["fd"])
 
 
 @pytest.mark.slow

@@ -184,7 +184,9 @@ def logit_features_model(discriminator):
     for name in LOGIT_LAYER_NAMES:
         if name in names:
             layer = discriminator.get_layer(name)
-            return keras.Model(discriminator.inputs, layer.input,
+            inputs = discriminator.inputs
+            return keras.Model(inputs if len(inputs) > 1 else inputs[0],
+                               layer.input,
                                name=f"{discriminator.name}_features")
     raise ValueError(
         "Feature matching reads the discriminator's features where its "
