@@ -58,8 +58,8 @@ def to_config(values):
         kwargs["info_categorical"] = _parse_counts(
             "info_categorical", kwargs["info_categorical"])
     kwargs["export_format"] = tuple(kwargs.get("export_format") or ())
-    if "diff_augment" in kwargs:
-        kwargs["diff_augment"] = tuple(kwargs["diff_augment"] or ())
+    if kwargs.get("diff_augment") is not None:
+        kwargs["diff_augment"] = tuple(kwargs["diff_augment"])
     return config_lib.TrainConfig(**kwargs)
 
 

@@ -31,6 +31,14 @@ ON_DIVERGENCE = ("rollback", "stop")
 # for images (DCGAN).
 DEFAULT_LATENT_DIM = {"points": 2, "image": 100}
 
+# The remedies' values that change nothing (TrainConfig's remedy fields):
+# what None means where the dataset adds none, and what a run written
+# before the remedies existed used.
+REMEDIES_OFF = {
+    "minibatch_std": 0, "pack": 1, "diff_augment": (),
+    "generator_objective": "adversarial", "ema_decay": 0.0, "ema_start": 0,
+}
+
 # Fields that may change between a run and its resumption: how long to
 # train, where and how to run, what to write. All others define the model
 # and its training and must match the checkpoint's.
@@ -135,16 +143,17 @@ class TrainConfig:
     info_categorical_weight: float = 1.0
     info_continuous_weight: float = 1.0
     info_code_loss: str = "crossentropy"
-    # Mode-collapse remedies (keras_gans.models.remedies), all off here:
-    # the group size of D's minibatch standard deviation (0: off), PacGAN's
-    # samples per D input, DiffAugment's policies, what G is trained on,
-    # the decay of G's moving average (0: off) and its start step.
-    minibatch_std: int = 0
-    pack: int = 1
-    diff_augment: tuple = ()
-    generator_objective: str = "adversarial"
-    ema_decay: float = 0.0
-    ema_start: int = 0
+    # Mode-collapse remedies (keras_gans.models.remedies): the group size
+    # of D's minibatch standard deviation (0: off), PacGAN's samples per D
+    # input, DiffAugment's policies, what G is trained on, the decay of G's
+    # moving average (0: off) and its start step. None: the dataset's
+    # default (`DatasetDefaults.remedies`), else off (`REMEDIES_OFF`).
+    minibatch_std: Optional[int] = None
+    pack: Optional[int] = None
+    diff_augment: Optional[tuple] = None
+    generator_objective: Optional[str] = None
+    ema_decay: Optional[float] = None
+    ema_start: Optional[int] = None
     # Sample, evaluate and export the trained generator rather than its
     # moving average (when the run keeps one).
     raw_generator: bool = False
@@ -160,7 +169,11 @@ class TrainConfig:
             if values.get(key) is not None:
                 values[key] = tuple(values[key])
         known = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in values.items() if k in known})
+        values = {k: v for k, v in values.items() if k in known}
+        if "model" in values:  # a saved (resolved) config
+            for key, off in REMEDIES_OFF.items():
+                values.setdefault(key, off)
+        return cls(**values)
 
 
 def resolve(config):
@@ -213,6 +226,13 @@ def resolve(config):
             values[name] = getattr(defaults, name)
     if values["latent_dim"] is None:
         values["latent_dim"] = DEFAULT_LATENT_DIM[defaults.kind]
+    dataset_remedies = dict(defaults.remedies)
+    if variant.conditional:
+        # Packing is for discriminators that do not read labels or codes.
+        dataset_remedies.pop("pack", None)
+    for name, off in REMEDIES_OFF.items():
+        if values[name] is None:
+            values[name] = dataset_remedies.get(name, off)
     values["verbose"] = progress_verbosity(values["verbose"])
     resolved = TrainConfig(**values)
     validate(resolved)

@@ -41,6 +41,12 @@ def test_flags_become_config():
     (["--model=wgan_gp", "--gp_weight=-1"], "Received: --gp_weight=-1.0"),
     (["--beta_1=1.0"], r"beta_1 must be a number in \[0, 1\)"),
     (["--g_learning_rate=0"], "g_learning_rate must be a number > 0"),
+    (["--pack=3"], "Received: --batch_size=64, --pack=3"),
+    (["--model=acgan", "--pack=2"], "cannot judge packs"),
+    (["--dataset=ring", "--diff_augment=color"], "--diff_augment='color'"),
+    (["--diff_augment=color,flip"], "Received: --diff_augment='flip'"),
+    (["--ema_decay=1"], "Received: --ema_decay=1.0"),
+    (["--minibatch_std=1"], "Received: --minibatch_std=1"),
 ])
 @flagsaver.flagsaver
 def test_bad_flags_fail_at_parse_time(argv, match):
@@ -80,6 +86,18 @@ def test_command_line_and_library_resolve_alike(tmp_path):
 ])
 def test_errors_name_the_flags_on_the_command_line(message, expected):
     assert config_flags.with_flag_names(message) == expected
+
+
+@flagsaver.flagsaver
+def test_remedy_flags_reach_the_config():
+    config = parse("--minibatch_std=4", "--pack=2",
+                   "--diff_augment=color,cutout", "--ema_decay=0.99",
+                   "--ema_start=10", "--generator_objective=both",
+                   "--raw_generator")
+    assert (config.minibatch_std, config.pack, config.diff_augment) == (
+        4, 2, ("color", "cutout"))
+    assert (config.ema_decay, config.ema_start) == (0.99, 10)
+    assert config.generator_objective == "both" and config.raw_generator
 
 
 @pytest.mark.parametrize("preset", sorted(os.listdir(

@@ -2,6 +2,9 @@
 feature matching and the generator's moving average; each changes what
 the discriminator sees or how the generator is updated as stated."""
 
+import dataclasses
+import json
+
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -320,3 +323,35 @@ def test_ema_options_are_checked():
     with pytest.raises(ValueError, match="Received: ema_start=-1"):
         config_lib.resolve(config_lib.TrainConfig(ema_decay=0.9,
                                                   ema_start=-1))
+
+
+# Dataset defaults.
+
+def test_dataset_remedies_fill_unset_fields_only(monkeypatch):
+    from keras_gans.datasets import registry
+
+    faces_defaults = registry.dataset_defaults("faces")
+    monkeypatch.setitem(registry._DEFAULTS, "faces", dataclasses.replace(
+        faces_defaults, remedies=(("minibatch_std", 4), ("pack", 2),
+                                  ("ema_decay", 0.99))))
+    resolved = config_lib.resolve(config_lib.TrainConfig())
+    assert (resolved.minibatch_std, resolved.pack, resolved.ema_decay) == (
+        4, 2, 0.99)
+    assert resolved.diff_augment == () and resolved.ema_start == 0
+    explicit = config_lib.resolve(config_lib.TrainConfig(
+        minibatch_std=0, pack=1))
+    assert (explicit.minibatch_std, explicit.pack) == (0, 1)
+    # Packing is not for a discriminator that reads or predicts labels.
+    acgan = config_lib.resolve(config_lib.TrainConfig(model="acgan"))
+    assert acgan.pack == 1 and acgan.minibatch_std == 4
+
+
+def test_a_run_saved_before_the_remedies_reads_them_as_off():
+    saved = config_lib.resolve(config_lib.TrainConfig(dataset="ring"))
+    values = {k: v for k, v in dataclasses.asdict(saved).items()
+              if k not in config_lib.REMEDIES_OFF}
+    loaded = config_lib.TrainConfig.from_json(json.dumps(values))
+    for name, off in config_lib.REMEDIES_OFF.items():
+        assert getattr(loaded, name) == off, name
+    config_lib.check_resumable(loaded, saved)
+

@@ -42,6 +42,9 @@ class DatasetDefaults:
         conditional_epochs: epochs of the conditional models (cgan, acgan,
             infogan), None: `epochs`. Following the labels takes longer
             than making faces.
+        remedies: (TrainConfig field, value) pairs: the mode-collapse
+            remedies a run on these data gets unless it sets them
+            (`config.REMEDIES_OFF` for the others).
     """
 
     kind: str
@@ -50,6 +53,7 @@ class DatasetDefaults:
     epochs: int
     steps_per_epoch: int
     conditional_epochs: Optional[int] = None
+    remedies: tuple = ()
 
 
 # The mixtures' settings are the mode-coverage benchmark's (PacGAN): 6,000
