@@ -110,7 +110,7 @@ def train(dataset, row, seed, output_dir):
     return last_step.end - start
 
 
-def score_points(gan, config, spec, evaluation, seed):
+def score_points(gan, config, evaluation, seed):
     result = evaluation(samplers.gan_sampler(gan, config.latent_dim),
                         seed=seed)
     m = result["metrics"]
@@ -119,7 +119,7 @@ def score_points(gan, config, spec, evaluation, seed):
             result["samples"])
 
 
-def score_images(gan, config, spec, evaluations, seed):
+def score_images(gan, config, evaluations, seed):
     out = {}
     for num, evaluation in evaluations.items():
         result = evaluation(samplers.gan_sampler(gan, config.latent_dim,
@@ -262,10 +262,10 @@ def main():
                     result = {"dataset": dataset, "row": row, "seed": seed,
                               "seconds": seconds}
                     if points:
-                        scores, samples = score_points(gan, config, spec,
+                        scores, samples = score_points(gan, config,
                                                        evaluation, seed)
                     else:
-                        scores, samples = score_images(gan, config, spec,
+                        scores, samples = score_images(gan, config,
                                                        evaluations, seed)
                     if seed == 0:
                         samples_by_row[row] = samples

@@ -260,10 +260,10 @@ def test_ema_equals_the_hand_computed_average(start):
         rate = 0.0 if step <= start else decay
         average = [rate * a + (1 - rate) * w
                    for a, w in zip(average, weights)]
-    ema_weights = [w.numpy() for w in gan.ema_generator.trainable_weights
-                   ] or [w.numpy() for w, g in zip(gan.ema_generator.weights,
-                                                   gan.generator.weights)
-                         if g.trainable]
+    # The average is frozen: its averaged weights are those trainable in G.
+    ema_weights = [e.numpy() for e, g in zip(gan.ema_generator.weights,
+                                             gan.generator.weights)
+                   if g.trainable]
     for a, e in zip(average, ema_weights):
         np.testing.assert_allclose(e, a, rtol=1e-5, atol=1e-6)
     # Batch-norm statistics are the generator's own.
