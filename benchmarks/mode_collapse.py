@@ -9,8 +9,8 @@ with the shipped evaluation:
   mean and range over `--seeds` seeds;
 - faces: distinct hair and eye colors the evaluator finds, precision and
   recall at 2,000 and 10,000 samples, FD of evaluator features at 10,000,
-  and the MS-SSIM of random pairs beside the real data's (one seed: a
-  faces run takes minutes on 2 cores).
+  and the MS-SSIM of random pairs beside the real data's (`--image_seeds`,
+  default one: a faces run takes minutes on 2 cores).
 
 Rows are names from ROWS, or several joined by "+" (a combination):
 
@@ -40,6 +40,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 from keras_gans import TrainConfig  # noqa: E402
+from keras_gans.config import REMEDIES_OFF  # noqa: E402
 from keras_gans import evaluation as evaluation_lib  # noqa: E402
 from keras_gans import evaluators  # noqa: E402
 from keras_gans import run_dir  # noqa: E402
@@ -59,6 +60,9 @@ ROWS = {
     "pack2": {"pack": 2},
     "pack4": {"pack": 4},
     "ema": None,
+    # The faces' default (DatasetDefaults.remedies): one decay for every run
+    # length, averaging about the last 200 steps from step 300 on.
+    "ema0.995": {"ema_decay": 0.995, "ema_start": 300},
     "diff_augment": {"diff_augment": ("color", "translation", "cutout")},
     "feature_matching": {"generator_objective": "feature_matching"},
     "fm_both": {"generator_objective": "both"},
@@ -73,8 +77,11 @@ IMAGE_ONLY = ("diff_augment",)
 
 
 def overrides_for(row, dataset, steps):
-    """The TrainConfig overrides of a row name ("a+b" merges a and b)."""
-    values = {}
+    """The TrainConfig overrides of a row name ("a+b" merges a and b).
+
+    Every remedy a row does not name is off, whatever the dataset's defaults
+    (`DatasetDefaults.remedies`): the baseline is the collapsing DCGAN."""
+    values = dict(REMEDIES_OFF)
     for name in row.split("+"):
         if name not in ROWS:
             raise SystemExit(f"unknown row {name!r}; rows: {', '.join(ROWS)}")
@@ -162,8 +169,9 @@ def table(dataset, rows, results):
              "|---|---|---|---|---|---|---|---|"]
     for row in rows:
         for x in [x for x in results if x["row"] == row]:
+            label = f"{row} (seed {x['seed']})" if x["seed"] else row
             lines.append(
-                f"| {row} | {x['distinct/hair']:.0f} | "
+                f"| {label} | {x['distinct/hair']:.0f} | "
                 f"{x['distinct/eyes']:.0f} | {x['precision@2000']:.3f} / "
                 f"{x['precision@10000']:.3f} | {x['recall@2000']:.3f} / "
                 f"{x['recall@10000']:.3f} | {x['fd']:.1f} | "
@@ -218,7 +226,9 @@ def main():
     parser.add_argument("--rows", default=",".join(
         r for r in ROWS if r not in ("pack4", "fm_both", "n_critic2")))
     parser.add_argument("--seeds", type=int, default=3,
-                        help="seeds per row on the mixtures (faces: 1)")
+                        help="seeds per row on the mixtures")
+    parser.add_argument("--image_seeds", type=int, default=1,
+                        help="seeds per row on faces (a run takes minutes)")
     parser.add_argument("--output_dir", default="runs/mode_collapse")
     args = parser.parse_args()
     os.makedirs(args.output_dir, exist_ok=True)
@@ -242,7 +252,7 @@ def main():
         for row in rows:
             if points and set(row.split("+")) & set(IMAGE_ONLY):
                 continue
-            for seed in range(args.seeds if points else 1):
+            for seed in range(args.seeds if points else args.image_seeds):
                 run = os.path.join(args.output_dir,
                                    f"{dataset}_{row}_seed{seed}")
                 done = [x for x in results if x["dataset"] == dataset

@@ -215,6 +215,12 @@ def resolve(config):
         # Spectral norm is kept, and an explicit d_normalization wins.
         values["d_normalization"] = (
             "spectral" if variant.d_normalization == "spectral" else "none")
+    if defaults.kind == "points":
+        game_name = config.base_model or config.model
+        for name, value in variants.POINT_DATA_GAMES.get(game_name,
+                                                         {}).items():
+            if values[name] is None:
+                values[name] = value
     for field in dataclasses.fields(variants.Variant):
         if field.name in values and values[field.name] is None:
             source = game if field.name in variants.GAME_FIELDS else variant
@@ -226,10 +232,18 @@ def resolve(config):
             values[name] = getattr(defaults, name)
     if values["latent_dim"] is None:
         values["latent_dim"] = DEFAULT_LATENT_DIM[defaults.kind]
-    dataset_remedies = dict(defaults.remedies)
     if variant.conditional:
+        dataset_remedies = dict(defaults.remedies
+                                if defaults.conditional_remedies is None
+                                else defaults.conditional_remedies)
         # Packing is for discriminators that do not read labels or codes.
         dataset_remedies.pop("pack", None)
+    else:
+        dataset_remedies = dict(defaults.remedies)
+    if values["batch_size"] % dataset_remedies.get("pack", 1):
+        # A default must not turn a batch size into an error: packs are
+        # whole groups of the batch, so such a batch trains unpacked.
+        dataset_remedies.pop("pack")
     for name, off in REMEDIES_OFF.items():
         if values[name] is None:
             values[name] = dataset_remedies.get(name, off)

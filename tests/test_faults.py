@@ -38,11 +38,28 @@ def straight(tmp_path_factory):
     return generator_weights(gan), history_rows(out)
 
 
+def assert_same_history(rows, expected, message=""):
+    """History rows equal cell for cell; numbers to float32 precision.
+
+    The weights are compared bit for bit. The logged epoch means are not:
+    two identical uninterrupted WGAN-GP runs on the ring logged critic
+    losses 1 ulp apart (-0.1423327178 and -0.1423327327, a mean of
+    terms that nearly cancel), so a cell may differ at 1e-6 relative.
+    """
+    assert len(rows) == len(expected), message
+    assert rows[0] == expected[0], message
+    for row, want in zip(rows[1:], expected[1:]):
+        for cell, want_cell in zip(row.split(","), want.split(",")):
+            if cell != want_cell:
+                assert np.isclose(float(cell), float(want_cell),
+                                  rtol=1e-6, atol=1e-7), (message, row, want)
+
+
 def assert_same_run(gan, out, straight):
     weights, rows = straight
     for a, b in zip(generator_weights(gan), weights):
         np.testing.assert_array_equal(a, b)
-    assert history_rows(out) == rows
+    assert_same_history(history_rows(out), rows)
 
 
 # Torn and unreadable checkpoints.
@@ -368,7 +385,8 @@ def test_killed_anywhere_then_rerun_equals_an_uninterrupted_run(tmp_path):
         for name in expected:
             np.testing.assert_array_equal(got[name], expected[name],
                                           err_msg=f"{point}: {name}")
-        assert history_rows(out) == history_rows(reference), point
+        assert_same_history(history_rows(out), history_rows(reference),
+                            point)
 
 
 @pytest.mark.slow

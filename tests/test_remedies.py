@@ -333,7 +333,8 @@ def test_dataset_remedies_fill_unset_fields_only(monkeypatch):
     faces_defaults = registry.dataset_defaults("faces")
     monkeypatch.setitem(registry._DEFAULTS, "faces", dataclasses.replace(
         faces_defaults, remedies=(("minibatch_std", 4), ("pack", 2),
-                                  ("ema_decay", 0.99))))
+                                  ("ema_decay", 0.99)),
+        conditional_remedies=None))
     resolved = config_lib.resolve(config_lib.TrainConfig())
     assert (resolved.minibatch_std, resolved.pack, resolved.ema_decay) == (
         4, 2, 0.99)
@@ -344,6 +345,25 @@ def test_dataset_remedies_fill_unset_fields_only(monkeypatch):
     # Packing is not for a discriminator that reads or predicts labels.
     acgan = config_lib.resolve(config_lib.TrainConfig(model="acgan"))
     assert acgan.pack == 1 and acgan.minibatch_std == 4
+    # A default pack does not turn an odd batch into an error; a flag does.
+    odd = config_lib.resolve(config_lib.TrainConfig(batch_size=25))
+    assert odd.pack == 1 and odd.minibatch_std == 4
+    with pytest.raises(ValueError, match="pack"):
+        config_lib.resolve(config_lib.TrainConfig(batch_size=25, pack=2))
+
+
+def test_faces_defaults_pack_unconditional_and_average_conditional_models():
+    def pack(**overrides):
+        return config_lib.resolve(config_lib.TrainConfig(**overrides)).pack
+
+    assert pack() == 2 and pack(model="wgan_gp") == 2
+    assert pack(model="acgan") == 1 and pack(model="cgan") == 1
+    assert pack(dataset="shapes") == 1 and pack(dataset="ring") == 1
+    assert pack(pack=1) == 1
+    # The conditional models draw from a moving average instead.
+    acgan = config_lib.resolve(config_lib.TrainConfig(model="acgan"))
+    assert (acgan.ema_decay, acgan.ema_start) == (0.995, 300)
+    assert config_lib.resolve(config_lib.TrainConfig()).ema_decay == 0.0
 
 
 def test_a_run_saved_before_the_remedies_reads_them_as_off():

@@ -116,3 +116,16 @@ def test_point_critics_default_to_plain_mlp(model, expected):
     explicit = config_lib.resolve(config_lib.TrainConfig(
         model="dcgan", dataset="grid", d_normalization="batch"))
     assert explicit.d_normalization == "batch"
+
+
+def test_wgan_gp_plays_its_point_data_game_on_mixtures():
+    def game(**overrides):
+        resolved = config_lib.resolve(
+            config_lib.TrainConfig(model="wgan_gp", **overrides))
+        return (resolved.gp_weight, resolved.d_learning_rate,
+                resolved.g_learning_rate)
+
+    assert game(dataset="ring") == (1.0, 1e-3, 1e-3)
+    assert game(dataset="faces") == (10.0, 1e-4, 1e-4)  # the paper's
+    assert game(dataset="grid", gp_weight=10.0) == (10.0, 1e-3, 1e-3)
+    assert game(dataset="grid", g_learning_rate=1e-4)[2] == 1e-4
