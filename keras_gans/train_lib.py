@@ -17,6 +17,7 @@ gan, history = keras_gans.train(config)
 ```
 """
 
+import dataclasses
 import logging
 import os
 
@@ -86,7 +87,7 @@ def train(config, strategy=None, callbacks=()):
     """
     if strategy is None:
         strategy = builders.get_strategy(config.strategy)
-    config = config_lib.resolve(config)
+    config = config_lib.resolve(_keep_started_defaults(config))
     output_dir = config.output_dir
     chief = _is_chief(strategy)
     if not chief:
@@ -150,6 +151,35 @@ def _divergence_message(diverged, config, retries, lr_scale, good_epoch):
         f"g_learning_rate={config.g_learning_rate:g}), beta_1 below 1, a "
         "gradient penalty or spectral norm in the critic."
     )
+
+
+def _keep_started_defaults(config):
+    """`config`, where it continues a run, with the fields it leaves unset
+    taken from that run's saved config.
+
+    A resumed run keeps what it was started with where a newer version
+    changed a default (the faces' `pack`, WGAN-GP's point-data game):
+    rerunning the same command continues it instead of being refused for
+    a configuration the user never changed. Fields a resume may change
+    (`RESUMABLE_FIELDS`) keep today's defaults, and a directory without
+    a checkpoint starts afresh with them.
+    """
+    if not config.output_dir or not checkpoints.candidates(
+            run_dir.checkpoint_dir(config.output_dir)):
+        return config
+    try:
+        saved = run_dir.read_config(config.output_dir)
+    except (OSError, ValueError):
+        return config  # _fit reports what is wrong with the directory
+    if (saved.model, saved.dataset) != (config.model, config.dataset):
+        return config  # another run: check_resumable names the difference
+    unset = {
+        field.name: getattr(saved, field.name)
+        for field in dataclasses.fields(config)
+        if getattr(config, field.name) is None
+        and field.name not in config_lib.RESUMABLE_FIELDS
+    }
+    return dataclasses.replace(config, **unset)
 
 
 def _fit(config, strategy, output_dir, chief, lr_scale=None,

@@ -129,3 +129,20 @@ def test_wgan_gp_plays_its_point_data_game_on_mixtures():
     assert game(dataset="faces") == (10.0, 1e-4, 1e-4)  # the paper's
     assert game(dataset="grid", gp_weight=10.0) == (10.0, 1e-3, 1e-3)
     assert game(dataset="grid", g_learning_rate=1e-4)[2] == 1e-4
+
+
+def test_a_resumed_run_keeps_the_defaults_it_started_with(tmp_path):
+    # As if started before WGAN-GP's point-data game became its default.
+    old_game = dict(gp_weight=10.0, d_learning_rate=1e-4,
+                    g_learning_rate=1e-4, export_format=())
+    train_lib.train(tiny_config(tmp_path, **old_game))
+    train_lib.train(tiny_config(tmp_path, epochs=2, export_format=()))
+    saved = run_dir.read_config(tmp_path)
+    assert (saved.gp_weight, saved.g_learning_rate, saved.epochs) == (
+        10.0, 1e-4, 2)
+    with pytest.raises(ValueError, match="gp_weight: 10.0 -> 1.0"):
+        train_lib.train(tiny_config(tmp_path, epochs=3, gp_weight=1.0,
+                                    export_format=()))
+    # A fresh directory takes today's defaults.
+    train_lib.train(tiny_config(tmp_path / "fresh", export_format=()))
+    assert run_dir.read_config(tmp_path / "fresh").gp_weight == 1.0
