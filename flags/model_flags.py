@@ -19,7 +19,12 @@ flags.DEFINE_enum("penalty", None, list(penalties.PENALTIES),
                   "Discriminator gradient penalty (default: the variant's).")
 flags.DEFINE_float("gp_weight", None, "Penalty weight lambda.")
 flags.DEFINE_integer("n_critic", None,
-                     "Discriminator updates per generator update.")
+                     "Discriminator updates per step (default: the "
+                     "variant's).")
+flags.DEFINE_integer("g_updates", 1,
+                     "Generator updates per step: the D/G update ratio is "
+                     "n_critic / g_updates (e.g. --n_critic=1 "
+                     "--g_updates=5 for 0.2).")
 flags.DEFINE_float("clip_value", None,
                    "WGAN weight clipping bound c (D weights in [-c, c]).")
 flags.DEFINE_boolean("generator_first", False,

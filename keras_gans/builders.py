@@ -205,6 +205,7 @@ def build_gan(config, spec, lr_scale=1.0):
         penalty=config.penalty,
         penalty_weight=config.gp_weight,
         n_critic=config.n_critic,
+        g_updates=config.g_updates,
         generator_first=config.generator_first,
         clip_value=config.clip_value,
         label_smoothing=config.label_smoothing,
@@ -219,7 +220,8 @@ def build_gan(config, spec, lr_scale=1.0):
     )
     d_optimizer = _optimizer(config, config.d_learning_rate * lr_scale,
                              updates_per_step=config.n_critic)
-    g_optimizer = _optimizer(config, config.g_learning_rate * lr_scale)
+    g_optimizer = _optimizer(config, config.g_learning_rate * lr_scale,
+                             updates_per_step=config.g_updates)
     if precision_policy(config.precision) == "mixed_float16":
         # float16 gradients underflow without it; the wrapper scales each
         # loss (GAN.train_step calls scale_loss), unscales the gradients

@@ -83,6 +83,8 @@ class TrainConfig:
     n_critic: Optional[int] = None
     clip_value: Optional[float] = None
     generator_first: bool = False
+    # Generator updates per step: the D/G ratio is n_critic / g_updates.
+    g_updates: int = 1
     label_smoothing: float = 0.0
     real_label_range: Optional[tuple] = None
     fake_label_range: Optional[tuple] = None
@@ -282,7 +284,7 @@ def validate(config):
     for fmt in config.export_format:
         validation.check_choice("export_format", fmt, EXPORT_FORMATS)
     for name in ("epochs", "steps_per_epoch", "batch_size", "n_critic",
-                 "steps_per_execution"):
+                 "g_updates", "steps_per_execution"):
         value = getattr(config, name)
         if not isinstance(value, int) or value < 1:
             raise ValueError(

@@ -54,6 +54,23 @@ def test_variant_trains_and_weights_move(name):
     assert ("penalty" in history.history) == (gan.penalty != "none")
 
 
+@pytest.mark.parametrize("n_critic, g_updates, generator_first", [
+    (1, 5, False),  # a D/G ratio of 0.2
+    (2, 3, True),
+])
+def test_update_ratios_run_that_many_updates_of_each_network(
+        n_critic, g_updates, generator_first):
+    gan = make_gan("dcgan", n_critic=n_critic, g_updates=g_updates,
+                   generator_first=generator_first)
+    g0 = weights(gan.generator)
+    gan.fit(point_batches(BATCH * n_critic), epochs=1, steps_per_epoch=2,
+            verbose=0, shuffle=False)
+    assert int(gan.d_optimizer.iterations) == 2 * n_critic
+    assert int(gan.g_optimizer.iterations) == 2 * g_updates
+    assert moved(g0, weights(gan.generator))
+    assert GAN.from_config(gan.get_config()).g_updates == g_updates
+
+
 def test_clipping_bounds_every_critic_weight():
     gan = make_gan("wgan", clip_value=0.01)
     gan.fit(point_batches(BATCH * 5), epochs=1, steps_per_epoch=2,
@@ -85,6 +102,7 @@ def test_game_options_train(options):
     ({"label_smoothing": 0.2, "real_label_range": (0.7, 1.2)}, "not both"),
     ({"real_label_range": (1.2, 0.7)}, "low <= high"),
     ({"n_critic": 0}, "n_critic"),
+    ({"g_updates": 0}, "g_updates"),
     ({"loss": "wgan"}, "Valid names"),
 ])
 def test_bad_arguments_raise(options, match):

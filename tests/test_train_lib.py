@@ -35,14 +35,18 @@ def test_run_writes_everything(tmp_path):
 
 
 @pytest.mark.slow
-def test_resumed_run_continues_where_it_stopped(tmp_path):
-    straight, _ = train_lib.train(tiny_config(tmp_path / "a", epochs=2))
-    train_lib.train(tiny_config(tmp_path / "b", epochs=1))
-    resumed, history = train_lib.train(tiny_config(tmp_path / "b", epochs=2))
+@pytest.mark.parametrize("g_updates", [1, 2])
+def test_resumed_run_continues_where_it_stopped(tmp_path, g_updates):
+    straight, _ = train_lib.train(tiny_config(tmp_path / "a", epochs=2,
+                                              g_updates=g_updates))
+    train_lib.train(tiny_config(tmp_path / "b", epochs=1,
+                                g_updates=g_updates))
+    resumed, history = train_lib.train(tiny_config(tmp_path / "b", epochs=2,
+                                                   g_updates=g_updates))
     # Only the missing epoch ran, from the saved optimizer state, noise
     # stream and data position.
     assert len(history.history["d_loss"]) == 1
-    assert int(resumed.g_optimizer.iterations) == 6
+    assert int(resumed.g_optimizer.iterations) == 6 * g_updates
     assert int(resumed.d_optimizer.iterations) == 30
     for a, b in zip(generator_weights(straight), generator_weights(resumed)):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
@@ -146,3 +150,19 @@ def test_a_resumed_run_keeps_the_defaults_it_started_with(tmp_path):
     # A fresh directory takes today's defaults.
     train_lib.train(tiny_config(tmp_path / "fresh", export_format=()))
     assert run_dir.read_config(tmp_path / "fresh").gp_weight == 1.0
+
+
+def test_the_linear_decay_spans_each_networks_own_updates():
+    from keras_gans import builders
+    from keras_gans import datasets
+
+    config = config_lib.resolve(tiny_config(
+        "unused", lr_decay="linear", n_critic=2, g_updates=3, epochs=2))
+    gan = builders.build_gan(config, datasets.dataset_spec(config.dataset))
+    steps = config.epochs * config.steps_per_epoch
+    for optimizer, updates, rate in (
+            (gan.d_optimizer, 2, config.d_learning_rate),
+            (gan.g_optimizer, 3, config.g_learning_rate)):
+        optimizer.iterations.assign(steps * updates // 2)
+        np.testing.assert_allclose(float(optimizer.learning_rate),
+                                   rate / 2, rtol=1e-6)

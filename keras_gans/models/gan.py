@@ -23,11 +23,14 @@ class GAN(remedies.CollapseRemedies, keras.Model):
     """A generator and a discriminator trained against each other by `fit`.
 
     Each `train_step` performs `n_critic` discriminator updates followed by
-    one generator update (or the generator first, `generator_first=True`).
-    The real batch is split into `n_critic` equal chunks, one per critic
-    update, so every critic update sees fresh real data as in the WGAN
-    papers: feed batches of `n_critic * batch_size` rows (`train_lib` does).
-    Each update draws fresh noise.
+    `g_updates` generator updates (or the generator's first,
+    `generator_first=True`): the D/G update ratio is n_critic / g_updates
+    (5 for WGAN; 0.2 with n_critic=1, g_updates=5). The real batch is split
+    into `n_critic` equal chunks, one per critic update, so every critic
+    update sees fresh real data as in the WGAN papers: feed batches of
+    `n_critic * batch_size` rows (`train_lib` does); the generator updates
+    read the chunks in turn (their labels, for conditional models). Each
+    update draws fresh noise.
 
     Args:
         generator: keras.Model, z (batch, latent_dim) -> samples
@@ -37,7 +40,8 @@ class GAN(remedies.CollapseRemedies, keras.Model):
         loss: name in `keras_gans.losses.LOSSES`.
         penalty: name in `keras_gans.penalties.PENALTIES`.
         penalty_weight: lambda, the penalty's weight in the D loss.
-        n_critic: discriminator updates per generator update (Python int).
+        n_critic: discriminator updates per step (Python int).
+        g_updates: generator updates per step (Python int).
         generator_first: update G before D in each step.
         clip_value: if set, clip every D weight to [-c, c] after each D
             update (WGAN), through a Keras constraint.
@@ -84,6 +88,7 @@ class GAN(remedies.CollapseRemedies, keras.Model):
         n_critic=1,
         generator_first=False,
         clip_value=None,
+        g_updates=1,
         label_smoothing=0.0,
         real_label_range=None,
         fake_label_range=None,
@@ -99,6 +104,7 @@ class GAN(remedies.CollapseRemedies, keras.Model):
         self.loss_fn = losses.get(loss)
         self.penalty_fn = penalties.get(penalty)
         n_critic = validation.check_int("n_critic", n_critic)
+        g_updates = validation.check_int("g_updates", g_updates)
         losses.check_target_options(
             loss, label_smoothing, real_label_range, fake_label_range
         )
@@ -110,6 +116,7 @@ class GAN(remedies.CollapseRemedies, keras.Model):
         self.penalty = penalty
         self.penalty_weight = float(penalty_weight)
         self.n_critic = n_critic
+        self.g_updates = g_updates
         self.generator_first = bool(generator_first)
         self.clip_value = clip_value
         self.label_smoothing = float(label_smoothing)
@@ -215,6 +222,7 @@ class GAN(remedies.CollapseRemedies, keras.Model):
             "penalty": self.penalty,
             "penalty_weight": self.penalty_weight,
             "n_critic": self.n_critic,
+            "g_updates": self.g_updates,
             "generator_first": self.generator_first,
             "clip_value": self.clip_value,
             "label_smoothing": self.label_smoothing,
@@ -398,8 +406,8 @@ class GAN(remedies.CollapseRemedies, keras.Model):
         else:
             label_chunks = [None] * len(chunks)
         if self.generator_first:
-            g_loss = self._generator_step(chunks[0], label_chunks[0],
-                                          num_replicas)
+            g_loss = self._generator_updates(chunks, label_chunks,
+                                             num_replicas)
         for chunk, chunk_labels in zip(chunks, label_chunks):
             d_loss, penalty = self._discriminator_step(
                 chunk, chunk_labels, num_replicas)
@@ -407,10 +415,21 @@ class GAN(remedies.CollapseRemedies, keras.Model):
             if penalty is not None:
                 self.penalty_tracker.update_state(penalty)
         if not self.generator_first:
-            g_loss = self._generator_step(chunks[-1], label_chunks[-1],
-                                          num_replicas)
+            g_loss = self._generator_updates(chunks, label_chunks,
+                                             num_replicas)
         self.g_loss_tracker.update_state(g_loss)
         return batches.step_logs({m.name: m.result() for m in self.metrics})
+
+    def _generator_updates(self, chunks, label_chunks, num_replicas):
+        """`g_updates` generator updates; returns their mean loss. They
+        read the real chunks in turn: from the first before the critic
+        updates, from the last after them."""
+        total = 0.0
+        for j in range(self.g_updates):
+            i = (j if self.generator_first else -1 - j) % len(chunks)
+            total += self._generator_step(chunks[i], label_chunks[i],
+                                          num_replicas)
+        return total / self.g_updates
 
     def generate(self, z, condition=None):
         """Samples for noise z: (batch, latent_dim) -> generator output.
