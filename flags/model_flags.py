@@ -43,9 +43,22 @@ flags.DEFINE_float("d_learning_rate", None, "Discriminator learning rate.")
 flags.DEFINE_float("g_learning_rate", None, "Generator learning rate.")
 flags.DEFINE_float("beta_1", None, "Adam beta_1.")
 flags.DEFINE_float("beta_2", None, "Adam beta_2.")
-flags.DEFINE_enum("lr_decay", "linear", ["none", "linear"],
-                  "Learning-rate schedule: linear decays both learning "
-                  "rates to 0 over --epochs * --steps_per_epoch steps.")
+_SCHEDULES = ["none", "linear", "step", "exponential", "cosine"]
+flags.DEFINE_enum("lr_decay", "linear", _SCHEDULES,
+                  "Learning-rate schedule of both networks: linear and "
+                  "cosine reach 0 at the last of --epochs * "
+                  "--steps_per_epoch steps; step multiplies the rate by "
+                  "--lr_gamma every --lr_step_size steps, exponential "
+                  "does so smoothly; none keeps it.")
+flags.DEFINE_enum("d_lr_decay", None, _SCHEDULES,
+                  "The discriminator's schedule (default: --lr_decay).")
+flags.DEFINE_enum("g_lr_decay", None, _SCHEDULES,
+                  "The generator's schedule (default: --lr_decay).")
+flags.DEFINE_integer("lr_step_size", 1000,
+                     "Steps per --lr_gamma factor (step, exponential).")
+flags.DEFINE_float("lr_gamma", 0.1,
+                   "Factor per --lr_step_size steps (step, exponential); "
+                   "above 1 grows the rate.")
 flags.DEFINE_enum("d_normalization", None,
                   ["batch", "layer", "none", "spectral"],
                   "Discriminator normalization (default: the variant's).")

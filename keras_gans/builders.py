@@ -147,21 +147,46 @@ def _build_networks(config, spec):
     return generator, discriminator
 
 
-def _optimizer(config, learning_rate, updates_per_step=1):
-    if config.lr_decay == "linear":
+def learning_rate(config, rate, schedule, updates_per_step=1):
+    """One network's learning rate: `rate`, or a Keras schedule of it.
+
+    Schedules count that network's optimizer updates, `updates_per_step`
+    per training step (n_critic for D, g_updates for G), so their
+    boundaries fall on training steps whatever the update ratio.
+
+    Args:
+        config: the resolved `TrainConfig` (run length, lr_step_size,
+            lr_gamma).
+        rate: the initial learning rate.
+        schedule: a name in `config.LR_DECAYS`.
+        updates_per_step: the network's updates per training step.
+    """
+    total = config.epochs * config.steps_per_epoch * updates_per_step
+    every = config.lr_step_size * updates_per_step
+    schedules = keras.optimizers.schedules
+    if schedule == "linear":
         # Linear decay to 0 over the whole run, as in WGAN-GP (section 5):
         # it shrinks the optimizer's step noise, which otherwise blurs
         # sharp modes late in training.
-        learning_rate = keras.optimizers.schedules.PolynomialDecay(
-            learning_rate,
-            decay_steps=config.epochs * config.steps_per_epoch
-            * updates_per_step,
-            end_learning_rate=0.0,
-        )
+        return schedules.PolynomialDecay(rate, decay_steps=total,
+                                         end_learning_rate=0.0)
+    if schedule in ("step", "exponential"):
+        # rate * lr_gamma ** (step / lr_step_size), whole steps for "step";
+        # lr_gamma > 1 grows the rate, as one course report does (1.1).
+        return schedules.ExponentialDecay(
+            rate, decay_steps=every, decay_rate=config.lr_gamma,
+            staircase=schedule == "step")
+    if schedule == "cosine":
+        return schedules.CosineDecay(rate, decay_steps=total)
+    return rate
+
+
+def _optimizer(config, rate, schedule, updates_per_step=1):
+    rate = learning_rate(config, rate, schedule, updates_per_step)
     if config.optimizer == "rmsprop":
-        return keras.optimizers.RMSprop(learning_rate)
+        return keras.optimizers.RMSprop(rate)
     return keras.optimizers.Adam(
-        learning_rate, beta_1=config.beta_1, beta_2=config.beta_2
+        rate, beta_1=config.beta_1, beta_2=config.beta_2
     )
 
 
@@ -219,8 +244,10 @@ def build_gan(config, spec, lr_scale=1.0):
         seed=config.seed,
     )
     d_optimizer = _optimizer(config, config.d_learning_rate * lr_scale,
+                             config.d_lr_decay or config.lr_decay,
                              updates_per_step=config.n_critic)
     g_optimizer = _optimizer(config, config.g_learning_rate * lr_scale,
+                             config.g_lr_decay or config.lr_decay,
                              updates_per_step=config.g_updates)
     if precision_policy(config.precision) == "mixed_float16":
         # float16 gradients underflow without it; the wrapper scales each

@@ -24,7 +24,7 @@ JIT_COMPILE = ("auto", "true", "false")
 PRECISIONS = ("auto", "float32", "mixed_bfloat16", "mixed_float16")
 EXPORT_FORMATS = ("saved_model", "onnx")
 OPTIMIZERS = ("adam", "rmsprop")
-LR_DECAYS = ("none", "linear")
+LR_DECAYS = ("none", "linear", "step", "exponential", "cosine")
 # What a run does when its losses go NaN or inf (keras_gans.train_lib).
 ON_DIVERGENCE = ("rollback", "stop")
 # Default noise sizes: 2 for the 2-D mixtures (as in the PacGAN code), 100
@@ -94,9 +94,17 @@ class TrainConfig:
     g_learning_rate: Optional[float] = None
     beta_1: Optional[float] = None
     beta_2: Optional[float] = None
-    # Linear decay to 0 by the last step. The schedule spans the configured
-    # epochs, so resuming with a larger --epochs stretches what remains.
+    # Learning-rate schedule of both networks (builders.learning_rate):
+    # linear and cosine reach 0 at the last step (they span the configured
+    # epochs, so resuming with a larger --epochs stretches what remains);
+    # step multiplies the rate by lr_gamma every lr_step_size steps,
+    # exponential does so smoothly. d_/g_lr_decay: one network's, None:
+    # lr_decay.
     lr_decay: str = "linear"
+    d_lr_decay: Optional[str] = None
+    g_lr_decay: Optional[str] = None
+    lr_step_size: int = 1000
+    lr_gamma: float = 0.1
     # Networks; None: chosen by the dataset (MLP for points, DCGAN images).
     d_normalization: Optional[str] = None
     g_normalization: str = "batch"
@@ -273,6 +281,16 @@ def validate(config):
     penalties.get(config.penalty)
     validation.check_choice("optimizer", config.optimizer, OPTIMIZERS)
     validation.check_choice("lr_decay", config.lr_decay, LR_DECAYS)
+    for name in ("d_lr_decay", "g_lr_decay"):
+        if getattr(config, name) is not None:
+            validation.check_choice(name, getattr(config, name), LR_DECAYS)
+    validation.check_int("lr_step_size", config.lr_step_size,
+                         what="(steps between the step and exponential "
+                              "schedules' multiplications by lr_gamma)")
+    validation.check_number("lr_gamma", config.lr_gamma, low=0.0,
+                            low_open=True,
+                            what="(the factor per lr_step_size steps; > 1 "
+                                 "grows the rate)")
     validation.check_choice("strategy", config.strategy, STRATEGIES)
     validation.check_choice("jit_compile", config.jit_compile, JIT_COMPILE)
     validation.check_choice("precision", config.precision, PRECISIONS)

@@ -164,8 +164,11 @@ def _keep_started_defaults(config):
     (`RESUMABLE_FIELDS`) keep today's defaults, and a directory without
     a checkpoint starts afresh with them.
     """
-    if not config.output_dir or not checkpoints.candidates(
-            run_dir.checkpoint_dir(config.output_dir)):
+    if not config.output_dir:
+        return config
+    ckpt_dir = run_dir.checkpoint_dir(config.output_dir)
+    # Any file will do (_fit reads and checks them, and warns once).
+    if not os.path.isdir(ckpt_dir) or not os.listdir(ckpt_dir):
         return config
     try:
         saved = run_dir.read_config(config.output_dir)

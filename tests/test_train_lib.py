@@ -166,3 +166,57 @@ def test_the_linear_decay_spans_each_networks_own_updates():
         optimizer.iterations.assign(steps * updates // 2)
         np.testing.assert_allclose(float(optimizer.learning_rate),
                                    rate / 2, rtol=1e-6)
+
+
+def _rates_at(config, network, train_steps):
+    """A network's learning rate after `train_steps` training steps."""
+    from keras_gans import builders
+    from keras_gans import datasets
+
+    gan = builders.build_gan(config, datasets.dataset_spec(config.dataset))
+    optimizer, updates = {"d": (gan.d_optimizer, config.n_critic),
+                          "g": (gan.g_optimizer, config.g_updates)}[network]
+    rates = []
+    for step in train_steps:
+        optimizer.iterations.assign(step * updates)
+        rates.append(float(optimizer.learning_rate))
+    return np.array(rates)
+
+
+@pytest.mark.parametrize("network", ["d", "g"])
+def test_a_step_schedule_multiplies_the_rate_at_each_boundary(network):
+    config = config_lib.resolve(tiny_config(
+        "unused", lr_decay="step", lr_step_size=2, lr_gamma=1.1,
+        n_critic=5, g_updates=3, epochs=4))
+    rate = getattr(config, f"{network}_learning_rate")
+    np.testing.assert_allclose(_rates_at(config, network, [0, 1, 2, 3, 4]),
+                               rate * np.array([1, 1, 1.1, 1.1, 1.21]),
+                               rtol=1e-6)
+
+
+def test_each_network_has_its_own_schedule():
+    config = config_lib.resolve(tiny_config(
+        "unused", d_lr_decay="none", g_lr_decay="cosine", lr_step_size=3,
+        lr_gamma=0.5, lr_decay="exponential", epochs=4))
+    steps = config.epochs * config.steps_per_epoch  # 12
+    np.testing.assert_allclose(_rates_at(config, "d", [0, 6, 12]),
+                               config.d_learning_rate, rtol=1e-6)
+    np.testing.assert_allclose(_rates_at(config, "g", [0, steps // 2, steps]),
+                               config.g_learning_rate * np.array([1, .5, 0]),
+                               rtol=1e-6, atol=1e-12)
+    smooth = config_lib.resolve(tiny_config(
+        "unused", lr_decay="exponential", lr_step_size=3, lr_gamma=0.5))
+    np.testing.assert_allclose(
+        _rates_at(smooth, "g", [0, 3, 6]),
+        smooth.g_learning_rate * np.array([1, .5, .25]), rtol=1e-6)
+
+
+@pytest.mark.parametrize("overrides, match", [
+    ({"lr_decay": "warmup"}, "lr_decay"),
+    ({"g_lr_decay": "steps"}, "g_lr_decay"),
+    ({"lr_gamma": 0.0}, "lr_gamma"),
+    ({"lr_step_size": 0}, "lr_step_size"),
+])
+def test_bad_schedules_fail_naming_the_field(overrides, match):
+    with pytest.raises(ValueError, match=match):
+        config_lib.resolve(tiny_config("unused", **overrides))
