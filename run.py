@@ -7,6 +7,7 @@
         --output_dir=data/faces
     python run.py --mode=eval --output_dir=runs/grid
     python run.py --mode=train_evaluator --dataset=folder --data_dir=DIR
+    python run.py --mode=progress --output_dir=runs/grid
 
 All flags: python run.py --helpfull. The library (keras_gans/) reads no flags:
 this file turns them into one TrainConfig and calls the library's train_lib,
@@ -108,14 +109,32 @@ def _run_mode(config):
         train_lib.train(config)
         print(f"Run written to {config.output_dir}")
     elif FLAGS.mode == "sample":
+        if FLAGS.interpolate != "none":
+            # First: a class interpolation of an unconditional model
+            # fails before anything is written.
+            from keras_gans import interpolation
+
+            path = interpolation.interpolate(
+                FLAGS.output_dir, FLAGS.interpolate, seed=FLAGS.seed,
+                condition=FLAGS.condition,
+                raw_generator=FLAGS.raw_generator,
+                truncation=FLAGS.truncation,
+            )
+            print(f"Interpolation written to {path}")
         from keras_gans import sampling
 
         _, path = sampling.sample(
             FLAGS.output_dir, FLAGS.num_samples, seed=FLAGS.seed,
             condition=FLAGS.condition, raw_generator=FLAGS.raw_generator,
+            truncation=FLAGS.truncation,
         )
         # A conditional model's other grids are logged beside it.
         print(f"Samples written to {path}")
+    elif FLAGS.mode == "progress":
+        from keras_gans import progress
+
+        png_path, gif_path = progress.write_progress(FLAGS.output_dir)
+        print(f"Progress written to {png_path} and {gif_path}")
     elif FLAGS.mode == "dump_dataset":
         from keras_gans.datasets import dump
 

@@ -16,6 +16,7 @@ from flags import data_flags  # noqa: F401
 from flags import eval_flags  # noqa: F401
 from flags import export_flags  # noqa: F401
 from flags import model_flags  # noqa: F401
+from flags import network_flags  # noqa: F401
 from flags import remedy_flags  # noqa: F401
 from flags import train_flags  # noqa: F401
 from keras_gans import config as config_lib
@@ -39,13 +40,14 @@ def _parse_range(name, value):
     return (low, high)
 
 
-def _parse_counts(name, value):
+def _parse_counts(name, value, what="category counts",
+                  example="10 or 10,4"):
     try:
         return tuple(int(v) for v in value or ())
     except ValueError:
         raise flags.ValidationError(
-            f"--{name} takes category counts separated by commas (e.g. 10 "
-            f"or 10,4). Received: {name}={','.join(value)}"
+            f"--{name} takes {what} separated by commas (e.g. {example}). "
+            f"Received: {name}={','.join(value)}"
         ) from None
 
 
@@ -60,6 +62,10 @@ def to_config(values):
     kwargs["export_format"] = tuple(kwargs.get("export_format") or ())
     if kwargs.get("diff_augment") is not None:
         kwargs["diff_augment"] = tuple(kwargs["diff_augment"])
+    for name in ("g_filters", "d_filters"):
+        if kwargs.get(name) is not None:
+            kwargs[name] = _parse_counts(name, kwargs[name], "widths",
+                                         "512,256,128,64")
     return config_lib.TrainConfig(**kwargs)
 
 

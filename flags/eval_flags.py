@@ -3,6 +3,10 @@ evaluation callback of training."""
 
 from absl import flags
 
+flags.DEFINE_float("truncation", None, "--mode=sample and --mode=eval: the "
+                   "truncation trick (BigGAN): z's coordinates beyond this "
+                   "many standard units are redrawn, trading variety for "
+                   "fidelity (e.g. 1.0; default: off).")
 flags.DEFINE_integer("eval_every", 0, "Training: evaluate the generator "
                      "every N epochs and on the last (0: never); the "
                      "metrics go into history.csv and metrics.png.")

@@ -68,4 +68,6 @@ flags.DEFINE_integer("base_width", None,
                      "Image networks: channels of the widest-resolution "
                      "layer (DCGAN: 64).")
 flags.DEFINE_enum("activation", None, ["relu", "leaky_relu", "selu"],
-                  "Hidden activation (default: relu in G, leaky_relu in D).")
+                  "The generator's hidden activation (default: relu); on "
+                  "2-D points the discriminator's too, unless "
+                  "--d_activation is set.")

@@ -6,7 +6,7 @@ from keras_gans import config as config_lib
 
 flags.DEFINE_enum("mode", "train",
                   ["train", "sample", "export", "dump_dataset", "eval",
-                   "train_evaluator"],
+                   "train_evaluator", "progress"],
                   "train: train (resuming --output_dir) and export; "
                   "sample: write samples of a trained run; export: export "
                   "a trained run's generator; dump_dataset: write "
@@ -14,7 +14,9 @@ flags.DEFINE_enum("mode", "train",
                   "--output_dir; eval: score the generator of "
                   "--output_dir (or --export_dir) and write eval.json + "
                   "eval.md into <it>/eval; train_evaluator: train an "
-                  "evaluator on --dataset's labelled data.")
+                  "evaluator on --dataset's labelled data; progress: "
+                  "write progress.png and progress.gif (the fixed-noise "
+                  "pictures at ten stages) into --output_dir.")
 flags.DEFINE_string("output_dir", "runs/default",
                     "Run directory: checkpoints, samples, history, export.")
 flags.DEFINE_integer("epochs", None, "Epochs to train (in all, counting the "
@@ -48,3 +50,26 @@ flags.DEFINE_integer("verbose", None, "Keras fit verbosity: 0 silent, 1 a "
                      "progress bar, 2 one line an epoch (default: 1 on a "
                      "terminal, 2 when stdout is a file or pipe).")
 flags.DEFINE_integer("num_samples", 64, "--mode=sample: samples to draw.")
+
+# Seeing training (TrainConfig fields of the same names, but interpolate).
+flags.DEFINE_bool("tensorboard", False,
+                  "Write TensorBoard logs into <output_dir>/tensorboard: "
+                  "every numeric log at each step (losses, learning "
+                  "rates), the epoch means and evaluation metrics, and "
+                  "the fixed-noise pictures, at the run's global step "
+                  "(a resumed run continues its curves). View with "
+                  "`tensorboard --logdir <output_dir>/tensorboard` "
+                  "(pip install -e \".[tensorboard]\").")
+flags.DEFINE_integer("sample_every_steps", 0,
+                     "Also write the fixed-noise picture every N global "
+                     "training steps, as samples/step_NNNNNNN.png, "
+                     "whatever the epoch length (0: at epoch ends only).")
+flags.DEFINE_enum("interpolate", "none", ["none", "latent", "class"],
+                  "--mode=sample: also write samples/interpolation_latent"
+                  ".png (rows: pairs of noise vectors, columns: a "
+                  "spherical walk between them; linear for uniform "
+                  "noise) or samples/interpolation_class.png "
+                  "(conditional models: the noise fixed per row, the "
+                  "encoded condition blended from one class or attribute "
+                  "value to the next; --condition=\"A; B\" names the two "
+                  "ends).")

@@ -15,6 +15,7 @@ from keras_gans import networks
 from keras_gans.datasets import codes
 from keras_gans.models import GAN
 from keras_gans.models import variants
+from keras_gans.networks import backbones
 
 
 def get_strategy(name):
@@ -44,16 +45,44 @@ def _check_labelled(config, spec):
         )
 
 
+def image_network_options(config, spec):
+    """(generator kwargs, discriminator kwargs) of an image run: what every
+    image builder of `keras_gans.networks` (DCGAN, ResNet, conditional)
+    takes from the config. Options only DCGAN has are left out of a
+    ResNet's (the config refuses them set)."""
+    size, _, channels = spec.sample_shape
+    architecture = config.architecture
+    activations = backbones.DEFAULT_ACTIVATIONS[architecture]
+    common = dict(image_size=size, channels=channels,
+                  base_width=config.base_width or 64,
+                  attention_resolution=config.attention_resolution)
+    g_args = dict(common, latent_dim=config.latent_dim,
+                  filters=config.g_filters,
+                  activation=config.activation or activations["generator"],
+                  normalization=config.g_normalization)
+    d_args = dict(common, filters=config.d_filters,
+                  activation=(config.d_activation
+                              or activations["discriminator"]),
+                  normalization=config.d_normalization,
+                  minibatch_std=config.minibatch_std)
+    if architecture == "dcgan":
+        kernel_size = config.kernel_size or 4
+        g_args.update(kernel_size=kernel_size,
+                      upsampling=config.g_upsampling,
+                      output_normalization=config.g_output_normalization,
+                      output_activation=config.g_output_activation,
+                      image_range=config.image_range)
+        d_args.update(kernel_size=kernel_size, dropout=config.d_dropout,
+                      image_range=config.image_range)
+    return g_args, d_args
+
+
 def _build_conditional_networks(config, spec):
     variant = variants.get(config.model)
-    size, _, channels = spec.sample_shape
-    common = dict(image_size=size, channels=channels,
-                  base_width=config.base_width or 64)
-    g_args = dict(common, latent_dim=config.latent_dim,
-                  activation=config.activation or "relu",
-                  normalization=config.g_normalization)
-    d_args = dict(common, normalization=config.d_normalization,
-                  minibatch_std=config.minibatch_std)
+    g_args, d_args = image_network_options(config, spec)
+    architecture = dict(architecture=config.architecture)
+    g_args.update(architecture)
+    d_args.update(architecture)
     if variant.conditioning == "codes":
         code_dim = codes.CodeSpec(config.info_categorical,
                                   config.info_continuous).code_dim
@@ -66,10 +95,13 @@ def _build_conditional_networks(config, spec):
     generator = networks.build_conditional_generator(
         label_spec, config.g_conditioning,
         embedding_dim=config.embedding_dim,
-        condition_units=config.condition_units, **g_args)
+        condition_units=config.condition_units,
+        condition_activation=config.g_condition_activation, **g_args)
     if variant.conditioning == "labels":
         discriminator = networks.build_conditional_discriminator(
-            label_spec, config.d_conditioning, **d_args)
+            label_spec, config.d_conditioning,
+            condition_activation=config.d_condition_activation,
+            label_maps=config.d_label_maps, **d_args)
     else:
         # ACGAN: one classification head per attribute, in encode's order.
         if label_spec.kind == "attributes":
@@ -122,29 +154,19 @@ def _build_networks(config, spec):
         # PacGAN: D reads `pack` points side by side.
         discriminator = networks.build_mlp_discriminator(
             input_dim=spec.sample_shape[0] * config.pack,
-            activation=config.activation or "leaky_relu",
+            activation=(config.d_activation or config.activation
+                        or "leaky_relu"),
             normalization=config.d_normalization,
             minibatch_std=config.minibatch_std,
         )
         return generator, discriminator
-    size, _, channels = spec.sample_shape
-    width = config.base_width or 64
-    generator = networks.build_dcgan_generator(
-        image_size=size,
-        latent_dim=config.latent_dim,
-        channels=channels,
-        base_width=width,
-        activation=config.activation or "relu",
-        normalization=config.g_normalization,
-    )
-    discriminator = networks.build_dcgan_discriminator(
-        image_size=size,
-        channels=channels * config.pack,  # PacGAN: packs along channels
-        base_width=width,
-        normalization=config.d_normalization,
-        minibatch_std=config.minibatch_std,
-    )
-    return generator, discriminator
+    g_args, d_args = image_network_options(config, spec)
+    d_args["channels"] *= config.pack  # PacGAN: packs along channels
+    if config.architecture == "resnet":
+        return (networks.build_resnet_generator(**g_args),
+                networks.build_resnet_discriminator(**d_args))
+    return (networks.build_dcgan_generator(**g_args),
+            networks.build_dcgan_discriminator(**d_args))
 
 
 def learning_rate(config, rate, schedule, updates_per_step=1):
@@ -241,6 +263,8 @@ def build_gan(config, spec, lr_scale=1.0):
         generator_objective=config.generator_objective,
         ema_decay=config.ema_decay,
         ema_start=config.ema_start,
+        latent_distribution=config.latent_distribution,
+        latent_scale=config.latent_scale,
         seed=config.seed,
     )
     d_optimizer = _optimizer(config, config.d_learning_rate * lr_scale,

@@ -47,7 +47,9 @@ RESUMABLE_FIELDS = (
     "export_format", "verbose", "steps_per_execution", "data_dir",
     "eval_every", "eval_samples", "keep_best", "evaluator_dir",
     "inception_weights", "on_divergence", "checkpoint_every_steps",
-    "raw_generator",
+    "raw_generator", "truncation",
+    # Seeing training (what a run writes, not what it trains).
+    "tensorboard", "sample_every_steps",
 )
 # Metrics a run can keep its best checkpoint by (see keras_gans.evaluation;
 # "accuracy/hair" and "distinct/hair" style keys count by their root).
@@ -75,6 +77,12 @@ class TrainConfig:
     steps_per_epoch: Optional[int] = None
     batch_size: Optional[int] = None
     latent_dim: Optional[int] = None
+    # z's distribution ("normal", "uniform") and its std or half-width
+    # (keras_gans.noise); truncation: --mode=sample and --mode=eval redraw
+    # z's coordinates beyond it (the truncation trick; None: off).
+    latent_distribution: str = "normal"
+    latent_scale: float = 1.0
+    truncation: Optional[float] = None
     seed: int = 0
     # Adversarial game; None: the variant's value.
     loss: Optional[str] = None
@@ -105,11 +113,29 @@ class TrainConfig:
     g_lr_decay: Optional[str] = None
     lr_step_size: int = 1000
     lr_gamma: float = 0.1
-    # Networks; None: chosen by the dataset (MLP for points, DCGAN images).
+    # Networks (keras_gans.networks); None: chosen by the dataset (MLP for
+    # points, the architecture for images). `activation` is the
+    # generator's, `d_activation` the discriminator's; g_/d_filters list
+    # one network's widths (overriding base_width); image_range is the
+    # pixel range the networks see ("raw": 0-255, unnormalized).
+    architecture: str = "dcgan"
+    attention_resolution: int = 0
     d_normalization: Optional[str] = None
     g_normalization: str = "batch"
     base_width: Optional[int] = None
+    g_filters: Optional[tuple] = None
+    d_filters: Optional[tuple] = None
     activation: Optional[str] = None
+    d_activation: Optional[str] = None
+    kernel_size: Optional[int] = None
+    d_dropout: float = 0.0
+    g_upsampling: str = "conv_transpose"
+    g_output_normalization: bool = False
+    g_output_activation: str = "tanh"
+    image_range: str = "symmetric"
+    g_condition_activation: str = "linear"
+    d_condition_activation: str = "linear"
+    d_label_maps: str = "joint"
     # Execution.
     strategy: str = "default"
     jit_compile: str = "auto"
@@ -138,6 +164,12 @@ class TrainConfig:
     keep_best: Optional[str] = None
     evaluator_dir: Optional[str] = None
     inception_weights: Optional[str] = None
+    # Seeing training: TensorBoard logs in <output_dir>/tensorboard/
+    # (keras_gans.callbacks.tensorboard), and the fixed-noise pictures
+    # also every N global steps as samples/step_NNNNNNN.png (0: at epoch
+    # ends only).
+    tensorboard: bool = False
+    sample_every_steps: int = 0
     # Conditional models (cgan, acgan, infogan; keras_gans.layers.
     # conditioning). None: the variant's scheme.
     base_model: Optional[str] = None
@@ -175,7 +207,8 @@ class TrainConfig:
     def from_json(cls, text):
         values = json.loads(text)
         for key in ("real_label_range", "fake_label_range", "export_format",
-                    "info_categorical", "diff_augment"):
+                    "info_categorical", "diff_augment", "g_filters",
+                    "d_filters"):
             if values.get(key) is not None:
                 values[key] = tuple(values[key])
         known = {f.name for f in dataclasses.fields(cls)}
@@ -299,6 +332,15 @@ def validate(config):
     validation.check_int("checkpoint_every_steps",
                          config.checkpoint_every_steps, minimum=0,
                          what="(0: at the end of each epoch only)")
+    # Seeing training.
+    if not isinstance(config.tensorboard, bool):
+        raise ValueError(
+            "tensorboard must be True or False. Received: "
+            f"tensorboard={config.tensorboard!r}")
+    validation.check_int("sample_every_steps", config.sample_every_steps,
+                         minimum=0,
+                         what="(the fixed-noise picture every N training "
+                              "steps; 0: at epoch ends only)")
     for fmt in config.export_format:
         validation.check_choice("export_format", fmt, EXPORT_FORMATS)
     for name in ("epochs", "steps_per_epoch", "batch_size", "n_critic",
@@ -340,6 +382,7 @@ def validate(config):
     config_checks.validate_conditioning(config)
     config_checks.validate_numbers(config)
     config_checks.validate_remedies(config)
+    config_checks.validate_networks(config)
     if config.clip_value is not None and config.clip_value <= 0:
         raise ValueError(
             f"clip_value must be positive. Received: "

@@ -2,15 +2,24 @@
 numbers in their ranges, the conditioning options against the model and
 the data, and the mode-collapse remedies against both."""
 
+import logging
+
 from keras_gans import augment
 from keras_gans import datasets
 from keras_gans import losses
+from keras_gans import noise
 from keras_gans import packing
 from keras_gans import validation
 from keras_gans.datasets import codes
+from keras_gans.layers import attention
+from keras_gans.layers import blocks
 from keras_gans.layers import minibatch_std
 from keras_gans.models import ema
 from keras_gans.models import variants
+from keras_gans.networks import backbones
+from keras_gans.networks import conditional
+from keras_gans.networks import dcgan
+from keras_gans.networks import sizing
 
 
 def validate_numbers(config):
@@ -155,3 +164,116 @@ def validate_remedies(config):
                             config.generator_objective,
                             losses.GENERATOR_OBJECTIVES)
     ema.check_options(config.ema_decay, config.ema_start)
+
+
+# The network options away from their defaults, by field: the ones only
+# DCGAN image networks have, and the ones images have and points do not.
+_DCGAN_OPTIONS = {
+    "kernel_size": None, "d_dropout": 0.0, "g_upsampling": "conv_transpose",
+    "g_output_normalization": False, "g_output_activation": "tanh",
+    "image_range": "symmetric",
+}
+_IMAGE_OPTIONS = dict(_DCGAN_OPTIONS, architecture="dcgan",
+                      attention_resolution=0, g_filters=None, d_filters=None)
+# Output activations that reach every value of an image range.
+_COVERS = {"symmetric": ("tanh", "linear"), "unit": ("sigmoid", "linear"),
+           "raw": ("relu", "linear")}
+
+
+def _set_away(config, defaults):
+    return [f"{name}={getattr(config, name)!r}" for name, default in
+            defaults.items() if getattr(config, name) != default]
+
+
+def validate_networks(config):
+    """The architecture options against each other and the data.
+
+    An output activation that cannot reach the whole image range (tanh on
+    "raw" pixels, relu on [-1, 1]) trains, as the course reports' "tips"
+    experiment wants to show, with a warning.
+    """
+    validation.check_choice("architecture", config.architecture,
+                            backbones.ARCHITECTURES)
+    for name in ("activation", "d_activation"):
+        if getattr(config, name) is not None:
+            validation.check_choice(name, getattr(config, name),
+                                    blocks.ACTIVATIONS)
+    validation.check_int("attention_resolution", config.attention_resolution,
+                         minimum=0, what="(0: no self-attention)")
+    validation.check_number("d_dropout", config.d_dropout, low=0.0,
+                            high=1.0, high_open=True)
+    validation.check_int("kernel_size", config.kernel_size,
+                         allow_none=True)
+    validation.check_choice("g_upsampling", config.g_upsampling,
+                            dcgan.UPSAMPLINGS)
+    validation.check_choice("g_output_activation", config.g_output_activation,
+                            blocks.OUTPUT_ACTIVATIONS)
+    validation.check_choice("image_range", config.image_range,
+                            tuple(blocks.IMAGE_RANGES))
+    for name in ("g_condition_activation", "d_condition_activation"):
+        validation.check_choice(name, getattr(config, name),
+                                blocks.CONDITION_ACTIVATIONS)
+    validation.check_choice("d_label_maps", config.d_label_maps,
+                            conditional.LABEL_MAPS)
+    noise.check(config.latent_distribution, config.latent_scale,
+                config.truncation)
+    defaults = datasets.dataset_defaults(config.dataset)
+    if defaults.kind == "points":
+        given = _set_away(config, _IMAGE_OPTIONS)
+        if given:
+            raise ValueError(
+                f"dataset {config.dataset!r} is 2-D points, learned by MLPs: "
+                "the architecture options are for image networks. "
+                "Received: " + ", ".join(given))
+    else:
+        if config.architecture != "dcgan":
+            given = _set_away(config, _DCGAN_OPTIONS)
+            if given:
+                raise ValueError(
+                    f"architecture {config.architecture!r} fixes its blocks "
+                    "(3x3 convolutions, nearest upsampling, tanh output, "
+                    "pixels in [-1, 1]); these options are architecture "
+                    "'dcgan''s. Received: architecture="
+                    f"{config.architecture!r}, " + ", ".join(given))
+        sides = sizing.hidden_sides(config.image_size)
+        attention.check_attention_resolution(config.attention_resolution,
+                                             sides)
+        for name in ("g_filters", "d_filters"):
+            filters = getattr(config, name)
+            if filters is not None and (len(filters) != len(sides) or not all(
+                    validation.is_int(w) and w >= 1 for w in filters)):
+                start = ("from the first convolution" if name == "d_filters"
+                         else "from the 4x4 map")
+                raise ValueError(
+                    f"{name} must list {len(sides)} positive widths for "
+                    f"image_size={config.image_size}, one per resolution "
+                    f"{start} (image channels excluded). Received: "
+                    f"{name}={','.join(map(str, filters))}")
+        if config.g_output_activation not in _COVERS[config.image_range]:
+            logging.getLogger("keras_gans").warning(
+                "g_output_activation=%r cannot reach every pixel value of "
+                "image_range=%r (%s suit it): expect washed-out or clipped "
+                "samples.", config.g_output_activation, config.image_range,
+                " and ".join(_COVERS[config.image_range]))
+    _validate_condition_layers(config)
+
+
+def _validate_condition_layers(config):
+    """The label layers' options need the scheme that has those layers."""
+    g_scheme = config.g_conditioning
+    d_scheme = config.d_conditioning
+    if config.g_condition_activation != "linear" and g_scheme != "dense":
+        raise ValueError(
+            "g_condition_activation follows the generator's label Dense "
+            "layer, which only g_conditioning='dense' has. Received: "
+            f"g_condition_activation={config.g_condition_activation!r}, "
+            f"g_conditioning={g_scheme!r}")
+    for name, default in (("d_condition_activation", "linear"),
+                          ("d_label_maps", "joint")):
+        if getattr(config, name) != default and d_scheme not in (
+                "input", "first_conv"):
+            raise ValueError(
+                f"{name} shapes the discriminator's label map, which only "
+                "d_conditioning 'input' and 'first_conv' have. Received: "
+                f"{name}={getattr(config, name)!r}, "
+                f"d_conditioning={d_scheme!r}")

@@ -17,6 +17,7 @@ from keras_gans import eval_report
 from keras_gans import evaluation as evaluation_lib
 from keras_gans import evaluators
 from keras_gans import export as export_lib
+from keras_gans import noise as noise_lib
 from keras_gans import run_dir as run_dir_lib
 from keras_gans import samplers
 from keras_gans.datasets import codes
@@ -103,6 +104,13 @@ def evaluate(config, output_dir=None, export_dir=None, num_samples=None,
                 f"data_dir={data_config.data_dir!r}"
             )
 
+        # The noise the export was trained on (older exports: standard
+        # normal), truncated as asked.
+        trained = metadata["inputs"][export_lib.Z_INPUT].get("noise", {})
+        noise = noise_lib.LatentNoise(
+            trained.get("distribution", "normal"),
+            trained.get("scale", 1.0), config.truncation)
+
         def make_sampler(evaluation):
             if metadata.get("labels"):
                 # Labels drawn from the real reference's: the distances
@@ -115,14 +123,15 @@ def evaluate(config, output_dir=None, export_dir=None, num_samples=None,
                     )
                 return samplers.generator_sampler(
                     sample_fn, metadata["latent_dim"], name=name,
-                    condition_fn=evaluation.reference_labels)
+                    condition_fn=evaluation.reference_labels, noise=noise)
             if metadata.get("codes"):
                 code_spec = codes.CodeSpec.from_dict(metadata["codes"])
                 return samplers.generator_sampler(
                     sample_fn, metadata["latent_dim"], name=name,
-                    requested=False, condition_fn=code_spec.random)
+                    requested=False, condition_fn=code_spec.random,
+                    noise=noise)
             return samplers.generator_sampler(
-                sample_fn, metadata["latent_dim"], name=name)
+                sample_fn, metadata["latent_dim"], name=name, noise=noise)
 
         base, report_run = export_dir, None
         title = f"{metadata.get('model', 'export')} on {spec.name} " \
@@ -140,12 +149,15 @@ def evaluate(config, output_dir=None, export_dir=None, num_samples=None,
         def make_sampler(evaluation):
             return samplers.gan_sampler(
                 gan, run_config.latent_dim, evaluation,
-                name=_generator_name(gan, run_config.model))
+                name=_generator_name(gan, run_config.model),
+                truncation=config.truncation)
 
         base = report_run = output_dir
         steps = int(gan.g_optimizer.iterations.numpy())
         title = f"{run_config.model} on {spec.name} ({output_dir}, " \
                 f"{steps} generator steps)"
+    if config.truncation is not None:
+        title += f", z truncated at {config.truncation:g}"
     evaluation = make_evaluation(data_config, spec, num_samples,
                                  run_dir=report_run)
     sampler = make_sampler(evaluation)
@@ -163,6 +175,7 @@ def evaluate(config, output_dir=None, export_dir=None, num_samples=None,
     report_dir = report_dir or os.path.join(base, run_dir_lib.EVAL_DIR)
     path = eval_report.write_report(
         result, report_dir, spec, title,
-        extra={"source": export_dir or output_dir, "seed": seed},
+        extra={"source": export_dir or output_dir, "seed": seed,
+               "truncation": config.truncation},
     )
     return result, path

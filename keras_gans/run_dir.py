@@ -10,7 +10,11 @@
     metrics.png                  evaluation metrics (eval_every)
     best.weights.h5              the best evaluation's weights (keep_best)
     eval/                        eval.json, eval.md, pictures (eval mode)
-    samples/epoch_NNNN.png       pictures at a fixed noise
+    samples/epoch_NNNN.png       pictures at a fixed noise (and
+                                 step_NNNNNNN.png: sample_every_steps)
+    progress.png, progress.gif   those pictures at ten stages
+                                 (`keras_gans.progress`)
+    tensorboard/                 TensorBoard event files (tensorboard)
     gan.keras                    the whole model, at the end of training
     export/                      SavedModel + keras_gans.json for serving
 
@@ -30,6 +34,7 @@ from keras_gans import checkpoints
 from keras_gans import config as config_lib
 from keras_gans import datasets
 from keras_gans import export as export_lib
+from keras_gans import noise as noise_lib
 
 CONFIG_FILE = "config.json"
 DATA_SPEC_FILE = "data_spec.json"
@@ -252,6 +257,7 @@ def export_run(config, gan=None, spec=None, export_dir=None, formats=None,
             formats=tuple(formats or config.export_format
                           or ("saved_model",)),
             extra_metadata=extra,
+            noise=noise_lib.of_gan(gan),
         )
     old_dir = export_dir.rstrip(os.sep) + ".old"
     if os.path.exists(export_dir):

@@ -21,6 +21,7 @@ import dataclasses
 
 import numpy as np
 
+from keras_gans import noise as noise_lib
 from keras_gans.datasets import shapes
 
 COLUMNS = 8
@@ -49,9 +50,8 @@ class Grid:
     num_rows: int
 
 
-def _noise(latent_dim, columns, seed):
-    return np.random.default_rng(seed).standard_normal(
-        (columns, latent_dim)).astype("float32")
+def _noise(latent_dim, columns, seed, noise):
+    return (noise or noise_lib.STANDARD).sample(seed, columns, latent_dim)
 
 
 def _rows_grid(name, title, row_conditions, row_labels, noise):
@@ -63,9 +63,10 @@ def _rows_grid(name, title, row_conditions, row_labels, noise):
 
 
 def label_grids(label_spec, latent_dim, dataset=None, columns=COLUMNS,
-                seed=0):
-    """The grids of a label-conditional generator (see module docstring)."""
-    noise = _noise(latent_dim, columns, seed)
+                seed=0, noise=None):
+    """The grids of a label-conditional generator (see module docstring);
+    `noise` a `keras_gans.noise.LatentNoise` (None: standard normal)."""
+    noise = _noise(latent_dim, columns, seed, noise)
     out = []
     if label_spec.kind == "class":
         labels = np.arange(len(label_spec.names), dtype="int32")
@@ -101,7 +102,7 @@ def label_grids(label_spec, latent_dim, dataset=None, columns=COLUMNS,
     return out
 
 
-def code_grids(code_spec, latent_dim, columns=COLUMNS, seed=0):
+def code_grids(code_spec, latent_dim, columns=COLUMNS, seed=0, noise=None):
     """InfoGAN traversals: a grid per categorical and continuous code.
 
     Args:
@@ -109,13 +110,14 @@ def code_grids(code_spec, latent_dim, columns=COLUMNS, seed=0):
         latent_dim: size of z.
         columns: noise vectors per grid.
         seed: seed of the noise.
+        noise: a `keras_gans.noise.LatentNoise` (None: standard normal).
 
     Returns:
         A list of `Grid`s whose conditions are float32 codes (cells,
         code_dim).
     """
     categorical, continuous = code_spec.categorical, code_spec.continuous
-    noise = _noise(latent_dim, columns, seed)
+    noise = _noise(latent_dim, columns, seed, noise)
     num_cat = len(categorical)
     out = []
     for i, k in enumerate(categorical):
@@ -146,15 +148,17 @@ def code_grids(code_spec, latent_dim, columns=COLUMNS, seed=0):
     return out
 
 
-def grids(gan, spec, latent_dim, columns=COLUMNS, seed=0):
+def grids(gan, spec, latent_dim, columns=COLUMNS, seed=0, truncation=None):
     """The grids of `gan` (a `GAN`; empty for an unconditional one): its
-    `code_spec`'s traversals, else its `label_spec`'s rows."""
+    `code_spec`'s traversals, else its `label_spec`'s rows, on the noise
+    it was trained with (`truncation`: see `keras_gans.noise`)."""
+    noise = noise_lib.of_gan(gan, truncation)
     if gan.code_spec is not None:
-        return code_grids(gan.code_spec, latent_dim, columns, seed)
+        return code_grids(gan.code_spec, latent_dim, columns, seed, noise)
     if gan.label_spec is None:
         return []
     return label_grids(gan.label_spec, latent_dim, dataset=spec.name,
-                       columns=columns, seed=seed)
+                       columns=columns, seed=seed, noise=noise)
 
 
 def generate_batched(gan, z, condition, batch_size=256):

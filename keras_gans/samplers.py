@@ -13,6 +13,7 @@ from typing import Callable
 import numpy as np
 
 from keras_gans import datasets
+from keras_gans import noise as noise_lib
 from keras_gans.datasets import mixtures
 from keras_gans.datasets import registry
 
@@ -48,7 +49,8 @@ def as_float_images(samples):
 
 
 def generator_sampler(generate, latent_dim, batch_size=500,
-                      name="generator", condition_fn=None, requested=True):
+                      name="generator", condition_fn=None, requested=True,
+                      noise=None):
     """A `Sampler` of a generator.
 
     Args:
@@ -63,10 +65,13 @@ def generator_sampler(generate, latent_dim, batch_size=500,
             generate for.
         requested: whether the conditions are labels the samples should
             show (then accuracy is measured); False for InfoGAN's codes.
+        noise: the `keras_gans.noise.LatentNoise` z is drawn from (None:
+            standard normal).
     """
+    noise = noise or noise_lib.STANDARD
+
     def sample(num, seed):
-        z = np.random.default_rng(seed).standard_normal(
-            (num, latent_dim)).astype("float32")
+        z = noise.sample(seed, num, latent_dim)
         if condition_fn is None:
             parts = [np.asarray(generate(z[i:i + batch_size]))
                      for i in range(0, num, batch_size)]
@@ -80,18 +85,22 @@ def generator_sampler(generate, latent_dim, batch_size=500,
     return Sampler(name, sample)
 
 
-def gan_sampler(gan, latent_dim, evaluation=None, name="generator"):
+def gan_sampler(gan, latent_dim, evaluation=None, name="generator",
+                truncation=None):
     """The `Sampler` of a trained GAN of any kind.
 
     Label-conditional models generate for labels drawn from the real
     reference's labels (`Evaluation.reference_labels`): the requested
     labels then follow the data's label distribution, so the distances
     compare like with like, and accuracy is measured. InfoGAN draws random
-    codes.
+    codes. z follows the GAN's own noise (`truncation`: see
+    `keras_gans.noise`).
     """
+    noise = noise_lib.of_gan(gan, truncation)
     if gan.code_spec is not None:
         return generator_sampler(
             gan.generate, latent_dim, name=name, requested=False,
+            noise=noise,
             condition_fn=lambda num, seed: gan.code_spec.sample(
                 num, np.asarray([seed, 17], "int64")).numpy())
     if gan.label_spec is not None:
@@ -101,8 +110,10 @@ def gan_sampler(gan, latent_dim, evaluation=None, name="generator"):
                 "labelled real data; this evaluation has none."
             )
         return generator_sampler(gan.generate, latent_dim, name=name,
-                                 condition_fn=evaluation.reference_labels)
-    return generator_sampler(gan.generate, latent_dim, name=name)
+                                 condition_fn=evaluation.reference_labels,
+                                 noise=noise)
+    return generator_sampler(gan.generate, latent_dim, name=name,
+                             noise=noise)
 
 
 def real_samples(spec, num, seed=REAL_SEED, data_dir=None):

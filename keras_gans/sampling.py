@@ -11,6 +11,7 @@ import os
 
 import numpy as np
 
+from keras_gans import noise as noise_lib
 from keras_gans import run_dir
 from keras_gans import sample_grids
 from keras_gans import visualize
@@ -49,7 +50,7 @@ def parse_conditions(label_spec, condition):
 
 
 def sample(output_dir, num_samples, seed=0, path=None, condition=None,
-           raw_generator=False):
+           raw_generator=False, truncation=None):
     """Draws samples from a run's generator and writes a picture + .npy.
 
     - Unconditional models: `num_samples` samples.
@@ -77,6 +78,8 @@ def sample(output_dir, num_samples, seed=0, path=None, condition=None,
             several separated by ";".
         raw_generator: draw from the trained generator, not its moving
             average (runs with `ema_decay`).
+        truncation: None, or redraw z's coordinates beyond this many
+            standard units (the truncation trick, `keras_gans.noise`).
 
     Returns:
         (samples array, PNG path). Images are uint8 NHWC, points float32.
@@ -105,7 +108,8 @@ def sample(output_dir, num_samples, seed=0, path=None, condition=None,
     stem = os.path.splitext(path)[0]
     grids = []
     if label_spec is not None and condition is None:
-        grids = sample_grids.grids(gan, spec, config.latent_dim, seed=seed)
+        grids = sample_grids.grids(gan, spec, config.latent_dim, seed=seed,
+                                   truncation=truncation)
     labels = codes = None
     if grids:
         samples, labels, written = [], [], []
@@ -124,9 +128,8 @@ def sample(output_dir, num_samples, seed=0, path=None, condition=None,
         log.info("%d sample grids (%s): %s", len(grids),
                  ", ".join(grid.name for grid in grids), ", ".join(written))
     else:
-        z = np.random.default_rng(seed).standard_normal(
-            (num_samples, config.latent_dim)
-        ).astype("float32")
+        z = noise_lib.of_gan(gan, truncation).sample(
+            seed, num_samples, config.latent_dim)
         if condition is not None:
             rows, descriptions = parse_conditions(label_spec, condition)
             # Column j has the same noise in every row.

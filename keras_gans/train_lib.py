@@ -32,6 +32,8 @@ from keras_gans import eval_lib
 from keras_gans import evaluation as evaluation_lib
 from keras_gans import hardware
 from keras_gans import history as history_lib
+from keras_gans import noise as noise_lib
+from keras_gans import progress
 from keras_gans import run_dir
 from keras_gans.models import variants
 
@@ -124,6 +126,11 @@ def train(config, strategy=None, callbacks=()):
         if chief:
             checkpoints.check_finite(gan, "the final model")
             run_dir.save_model(gan, output_dir)
+            # Seeing training: the fixed-noise pictures at ten stages.
+            try:
+                progress.write_progress(output_dir, config.steps_per_epoch)
+            except ValueError as e:  # samples/ emptied by hand: no stages
+                log.warning("No progress montage: %s", e)
             if config.export_format:  # () skips the export
                 run_dir.export_run(config, gan=gan, spec=spec)
     return gan, history
@@ -244,6 +251,9 @@ def _fit(config, strategy, output_dir, chief, lr_scale=None,
                                               metadata["history_csv"])
 
     guard = gan_callbacks.DivergenceGuard()
+    # Each network's learning rate and update count in the logs: in
+    # history.csv every epoch, in TensorBoard every step.
+    state = gan_callbacks.TrainingState(every_step=config.tensorboard)
     # Resumed mid-epoch: this fit finishes that epoch alone (its remaining
     # steps); the next `_fit` goes on from the epoch-end checkpoint.
     epochs = epoch + 1 if batch else config.epochs
@@ -255,15 +265,16 @@ def _fit(config, strategy, output_dir, chief, lr_scale=None,
         log.info("Training %s on %s: %s steps of %d samples (%s).",
                  config.model, config.dataset, f"{steps:,}",
                  config.batch_size, setting)
-    callbacks = [guard, gan_callbacks.RunTimeEstimate(steps,
-                                                      setting=setting)]
+    callbacks = [guard, state,
+                 gan_callbacks.RunTimeEstimate(steps, setting=setting)]
     if batch:
         # Before everything that reads the epoch's logs.
         callbacks.append(gan_callbacks.RestoreTrackers(
             metadata.get("trackers")))
     if chief:
         callbacks += _picture_and_history_callbacks(
-            config, spec, output_dir, csv_path, epoch or batch)
+            config, spec, output_dir, csv_path, epoch or batch,
+            initial_batch=batch)
     callbacks += list(user_callbacks)
     # Last: the checkpoint keeps the history CSV the callbacks above wrote.
     callbacks.append(gan_callbacks.RunCheckpoint(
@@ -286,11 +297,23 @@ def _fit(config, strategy, output_dir, chief, lr_scale=None,
 
 
 def _picture_and_history_callbacks(config, spec, output_dir, csv_path,
-                                   initial_epoch):
+                                   initial_epoch, initial_batch=0):
     """The chief's callbacks: sample pictures, evaluation, keep-best,
-    history CSV and its plots."""
+    TensorBoard, history CSV and its plots."""
+    # Seeing training: TensorBoard logs the pictures (and, placed after
+    # the evaluation, the logs it adds) at the run's global step.
+    board = None
+    if config.tensorboard:
+        board = gan_callbacks.TensorBoardLog(
+            os.path.join(output_dir, gan_callbacks.TENSORBOARD_DIR),
+            config.steps_per_epoch, initial_batch=initial_batch)
     callbacks = [gan_callbacks.SamplePictures(
-        output_dir, spec, config.latent_dim, seed=config.seed)]
+        output_dir, spec, config.latent_dim, seed=config.seed,
+        noise=noise_lib.LatentNoise(config.latent_distribution,
+                                    config.latent_scale),
+        every_steps=config.sample_every_steps,
+        steps_per_epoch=config.steps_per_epoch, initial_batch=initial_batch,
+        on_picture=None if board is None else board.add_picture)]
     metric_columns = ()
     if config.eval_every:
         # Before the CSVLogger and the checkpoint: they read its logs.
@@ -308,8 +331,10 @@ def _picture_and_history_callbacks(config, spec, output_dir, csv_path,
         if config.keep_best:
             callbacks.append(_keep_best(config, evaluate.keys, csv_path,
                                         output_dir, bool(initial_epoch)))
+    if board is not None:
+        callbacks.append(board)
     return callbacks + [
-        keras.callbacks.CSVLogger(csv_path, append=bool(initial_epoch)),
+        gan_callbacks.HistoryCSV(csv_path, append=bool(initial_epoch)),
         gan_callbacks.LossPlot(
             csv_path, os.path.join(output_dir, "losses.png"),
             metric_columns=metric_columns,

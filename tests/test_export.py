@@ -178,6 +178,7 @@ def test_metadata_json(exported):
             "shape": [None, LATENT_DIM],
             "dtype": "float32",
             "distribution": "standard normal",
+            "noise": {"distribution": "normal", "scale": 1.0},
         }
     }
     assert on_disk["signature"] == "serving_default"

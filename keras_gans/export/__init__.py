@@ -5,7 +5,10 @@ directly inside it), optionally `generator.onnx`, and `keras_gans.json`,
 which describes the contract a client needs:
 
 - signature `serving_default`: input `z`, float32 of shape
-  (batch, latent_dim), drawn from a standard normal; output dict with one key
+  (batch, latent_dim), drawn from the noise the generator trained on
+  (`metadata["inputs"]["z"]["noise"]`: {"distribution": "normal" or
+  "uniform", "scale": its std or half-width}; standard normal unless the
+  run set --latent_distribution / --latent_scale); output dict with one key
   `samples`: uint8 NHWC images in [0, 255] of shape (batch, H, W, C) for
   image generators, float32 points of shape (batch, D) for point generators.
 - signature `generate_raw`: same inputs, output `samples` is the generator's

@@ -136,7 +136,8 @@ def load_exported(export_dir):
             )
         if not np.all(np.isfinite(z)):
             raise ValueError(
-                "`z` must be finite (standard normal noise). Received: z "
+                "`z` must be finite (the noise of metadata['inputs']['z']). "
+                "Received: z "
                 f"with {int(np.sum(~np.isfinite(z)))} NaN or inf values"
             )
         inputs = {contract.Z_INPUT: tf.constant(z)}

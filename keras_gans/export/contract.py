@@ -10,6 +10,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from keras_gans import noise as noise_lib
 from keras_gans import validation
 from keras_gans.datasets import codes as codes_lib
 from keras_gans.datasets import labels as labels_lib
@@ -235,7 +236,7 @@ def conditional_input(label_spec=None, code_spec=None):
 
 
 def build_metadata(*, latent_dim, sample_kind, sample_shape, dataset,
-                   formats, condition=None, extra_metadata=None):
+                   formats, condition=None, extra_metadata=None, noise=None):
     """The `keras_gans.json` dict of an export.
 
     Args:
@@ -247,6 +248,8 @@ def build_metadata(*, latent_dim, sample_kind, sample_shape, dataset,
         condition: the conditional input's `Condition`, or None.
         extra_metadata: optional dict merged in; it may not set a key
             written here nor `RESERVED_KEYS`.
+        noise: the `keras_gans.noise.LatentNoise` the generator was
+            trained on (None: standard normal); clients draw z from it.
 
     Returns:
         The metadata dict.
@@ -260,11 +263,16 @@ def build_metadata(*, latent_dim, sample_kind, sample_shape, dataset,
     if "onnx" in formats:
         files["onnx"] = ONNX_FILENAME
     is_image = sample_kind == "image"
+    noise = noise or noise_lib.STANDARD
     inputs = {
         Z_INPUT: {
             "shape": [None, latent_dim],
             "dtype": "float32",
-            "distribution": "standard normal",
+            "distribution": noise_lib.describe(noise.distribution,
+                                               noise.scale),
+            # Machine-readable: --mode=eval of an export draws z from it.
+            "noise": {"distribution": noise.distribution,
+                      "scale": noise.scale},
         }
     }
     if condition is not None:

@@ -251,6 +251,7 @@ def export_generator(
     code_spec=None,
     formats=("saved_model",),
     extra_metadata=None,
+    noise=None,
 ):
     """Exports a generator for serving, with a metadata JSON beside it.
 
@@ -283,6 +284,8 @@ def export_generator(
         extra_metadata: Optional dict merged into the metadata (e.g. model
             name, training step). It may not override the keys written here
             (nor "codes").
+        noise: the `keras_gans.noise.LatentNoise` the generator was trained
+            on (None: standard normal), written into the z input's entry.
 
     Returns:
         The metadata dict written to `keras_gans.json`.
@@ -315,7 +318,7 @@ def export_generator(
     metadata = contract.build_metadata(
         latent_dim=latent_dim, sample_kind=sample_kind,
         sample_shape=sample_shape, dataset=dataset, formats=formats,
-        condition=condition, extra_metadata=extra_metadata)
+        condition=condition, extra_metadata=extra_metadata, noise=noise)
     text = json.dumps(metadata, indent=2)  # Fails early if not JSON-able.
 
     export_dir = os.fspath(export_dir)

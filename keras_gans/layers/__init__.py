@@ -2,10 +2,12 @@
 
 `blocks`: initializers, activations, normalizations, spectral norm and the
 logit head every builder shares. `conditioning`: the layers that feed
-labels into the networks (exported below). Neither imports
+labels into the networks (exported below). `attention`: SAGAN's
+self-attention. Neither imports
 `keras_gans.networks`, which builds on both.
 """
 
+from keras_gans.layers.attention import SelfAttention
 from keras_gans.layers.conditioning import D_SCHEMES
 from keras_gans.layers.conditioning import EncodeLabels
 from keras_gans.layers.conditioning import G_SCHEMES
@@ -20,6 +22,7 @@ __all__ = [
     "EncodeLabels",
     "G_SCHEMES",
     "LabelEmbedding",
+    "SelfAttention",
     "conditional_batch_norm",
     "generator_condition",
     "label_map",

@@ -17,6 +17,17 @@ import keras
 from keras_gans import validation
 
 ACTIVATIONS = ("leaky_relu", "relu", "selu")
+# After the label layers of the conditioning schemes: "linear" is none.
+CONDITION_ACTIVATIONS = ("linear",) + ACTIVATIONS
+# The generator's last activation. Anything but tanh only makes sense with
+# an image_range it can reach (sigmoid: "unit"; relu: "unit" or "raw").
+OUTPUT_ACTIVATIONS = ("tanh", "sigmoid", "relu", "linear")
+# The pixel range the networks see: the data pipeline, the pictures and
+# every metric stay in [-1, 1]; D's input and G's output are mapped to and
+# from this range inside the networks (a fixed affine), which is the same
+# as training on data scaled that way ("raw": unnormalized bytes).
+IMAGE_RANGES = {"symmetric": (-1.0, 1.0), "unit": (0.0, 1.0),
+                "raw": (0.0, 255.0)}
 GENERATOR_NORMALIZATIONS = ("batch", "layer", "none")
 DISCRIMINATOR_NORMALIZATIONS = ("batch", "layer", "none", "spectral")
 
@@ -65,6 +76,39 @@ def activation_layer(activation, name):
             negative_slope=LEAKY_RELU_SLOPE, name=name
         )
     return keras.layers.Activation("selu", name=name)
+
+
+def condition_activation(x, activation, name):
+    """`x` after one of `CONDITION_ACTIVATIONS` ("linear": unchanged)."""
+    validation.check_choice("condition activation", activation,
+                            CONDITION_ACTIVATIONS)
+    if activation == "linear":
+        return x
+    return activation_layer(activation, name)(x)
+
+
+def to_image_range(images, image_range, name="to_image_range"):
+    """[-1, 1] images -> `IMAGE_RANGES[image_range]` (float32 Rescaling;
+    unchanged for "symmetric")."""
+    validation.check_choice("image_range", image_range, tuple(IMAGE_RANGES))
+    low, high = IMAGE_RANGES[image_range]
+    if (low, high) == (-1.0, 1.0):
+        return images
+    half = (high - low) / 2.0
+    return keras.layers.Rescaling(half, offset=low + half, dtype="float32",
+                                  name=name)(images)
+
+
+def from_image_range(images, image_range, name="from_image_range"):
+    """The inverse of `to_image_range`: the generator's output back in the
+    library's [-1, 1] (float32)."""
+    validation.check_choice("image_range", image_range, tuple(IMAGE_RANGES))
+    low, high = IMAGE_RANGES[image_range]
+    if (low, high) == (-1.0, 1.0):
+        return images
+    half = (high - low) / 2.0
+    return keras.layers.Rescaling(1.0 / half, offset=-(low + half) / half,
+                                  dtype="float32", name=name)(images)
 
 
 def uses_bias(normalization):

@@ -129,7 +129,7 @@ class LabelEmbedding(keras.layers.Layer):
 
 
 def generator_condition(labels, label_spec, scheme, embedding_dim=5,
-                        condition_units=128):
+                        condition_units=128, activation="linear"):
     """The generator's condition vector for raw `labels`.
 
     Args:
@@ -138,6 +138,9 @@ def generator_condition(labels, label_spec, scheme, embedding_dim=5,
         scheme: one of `G_SCHEMES`.
         embedding_dim: "embedding": the size of each attribute's vector.
         condition_units: "dense": the Dense layer's width.
+        activation: "dense": one of `blocks.CONDITION_ACTIVATIONS` after
+            the Dense layer (the ReLU after Linear(24 -> 156) of the
+            multi-label reports).
 
     Returns:
         float32 (batch, k): k = encoded_dim ("concat", "cbn"),
@@ -152,9 +155,9 @@ def generator_condition(labels, label_spec, scheme, embedding_dim=5,
     if scheme == "dense":
         condition_units = validation.check_int("condition_units",
                                                condition_units)
-        return keras.layers.Dense(
+        return blocks.condition_activation(keras.layers.Dense(
             condition_units, name="condition_dense"
-        )(encoded)
+        )(encoded), activation, f"condition_{activation}")
     return encoded
 
 
@@ -191,8 +194,9 @@ def conditional_batch_norm(x, condition, prefix):
         [normalized, scaled, beta])
 
 
-def label_map(encoded, height, width, name, normalization="none"):
-    """A Dense projection of the encoded label, as one (H, W, 1) channel.
+def label_map(encoded, height, width, name, normalization="none",
+              activation="linear", label_spec=None):
+    """A Dense projection of the encoded label, as (H, W, 1) channels.
 
     Args:
         encoded: float (batch, encoded_dim).
@@ -200,15 +204,34 @@ def label_map(encoded, height, width, name, normalization="none"):
         name: layer-name prefix.
         normalization: "spectral" wraps the Dense in spectral norm (a
             spectrally normalized discriminator stays Lipschitz).
+        activation: one of `blocks.CONDITION_ACTIVATIONS` after the Dense
+            (the LeakyReLU after D's Linear(24 -> 4096) of the multi-label
+            reports).
+        label_spec: None (one map of the whole label), or the `LabelSpec`
+            whose blocks (`LabelSpec.blocks`: one per attribute) each get
+            their own Dense and map.
 
     Returns:
-        float (batch, height, width, 1).
+        float (batch, height, width, m): m = 1, or one channel per block
+        of `label_spec`.
     """
-    dense = keras.layers.Dense(height * width, name=f"{name}_dense")
-    dense = blocks.maybe_spectral(dense, normalization,
-                                  f"{name}_spectral_dense")
-    return keras.layers.Reshape((height, width, 1), name=f"{name}_reshape")(
-        dense(encoded))
+    parts = [(name, encoded)]
+    if label_spec is not None and len(label_spec.blocks) > 1:
+        names = [a.name for a in label_spec.attributes]
+        parts = [(f"{name}_{names[i]}", encoded[:, start:start + size])
+                 for i, (start, size, _) in enumerate(label_spec.blocks)]
+    maps = []
+    for prefix, part in parts:
+        dense = keras.layers.Dense(height * width, name=f"{prefix}_dense")
+        dense = blocks.maybe_spectral(dense, normalization,
+                                      f"{prefix}_spectral_dense")
+        flat = blocks.condition_activation(dense(part), activation,
+                                           f"{prefix}_{activation}")
+        maps.append(keras.layers.Reshape(
+            (height, width, 1), name=f"{prefix}_reshape")(flat))
+    if len(maps) == 1:
+        return maps[0]
+    return keras.layers.Concatenate(name=f"{name}_channels")(maps)
 
 
 def projection_logit(features, encoded, normalization="none"):

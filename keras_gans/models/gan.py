@@ -12,6 +12,7 @@ import tensorflow as tf
 
 from keras_gans import constraints
 from keras_gans import losses
+from keras_gans import noise as noise_lib
 from keras_gans import penalties
 from keras_gans import validation
 from keras_gans.models import batches
@@ -54,6 +55,8 @@ class GAN(remedies.CollapseRemedies, keras.Model):
         pack, diff_augment, generator_objective, ema_decay, ema_start:
             the mode-collapse remedies, all off by default; see
             `keras_gans.models.remedies.CollapseRemedies`.
+        latent_distribution, latent_scale: z's distribution ("normal" or
+            "uniform") and its std or half-width (`keras_gans.noise`).
         seed: int seed of the noise stream (None: drawn at random and
             stored in the config).
 
@@ -97,6 +100,8 @@ class GAN(remedies.CollapseRemedies, keras.Model):
         generator_objective="adversarial",
         ema_decay=0.0,
         ema_start=0,
+        latent_distribution="normal",
+        latent_scale=1.0,
         seed=None,
         **kwargs,
     ):
@@ -111,6 +116,8 @@ class GAN(remedies.CollapseRemedies, keras.Model):
         self.generator = generator
         self.discriminator = discriminator
         self.latent_dim = int(latent_dim or generator.input_shape[-1])
+        self.latent_distribution, self.latent_scale, _ = noise_lib.check(
+            latent_distribution, latent_scale)
         # `self.loss` belongs to keras.Model.compile, hence loss_name.
         self.loss_name = loss
         self.penalty = penalty
@@ -229,6 +236,8 @@ class GAN(remedies.CollapseRemedies, keras.Model):
             "real_label_range": self.real_label_range,
             "fake_label_range": self.fake_label_range,
             **self._remedies_config(),
+            "latent_distribution": self.latent_distribution,
+            "latent_scale": self.latent_scale,
             "seed": self.seed,
         }
 
@@ -250,25 +259,11 @@ class GAN(remedies.CollapseRemedies, keras.Model):
     # The adversarial step.
 
     def _next_seeds(self, optimizer, num):
-        """`num` fresh stateless seeds, (num, 2), for the coming update.
-
-        The noise stream is a pure function of (seed, which network,
-        that network's optimizer step, replica): the optimizer step counters
-        are saved with every checkpoint, so a resumed run draws exactly the
-        noise it would have drawn, and each replica draws its own (every
-        replica holds the same variables, so the replica id is folded in).
-        """
+        """`num` fresh stateless seeds, (num, 2), for the coming update
+        (`noise.update_seeds`: exact on resume, per replica)."""
         stream = 0 if optimizer is self.d_optimizer else 1
-        seed = tf.constant([self.seed, stream], dtype="int64")
-        seed = tf.random.experimental.stateless_fold_in(
-            seed, tf.cast(optimizer.iterations, "int64")
-        )
-        context = tf.distribute.get_replica_context()
-        if context is not None:
-            seed = tf.random.experimental.stateless_fold_in(
-                seed, context.replica_id_in_sync_group
-            )
-        return tf.random.experimental.stateless_split(seed, num)
+        return noise_lib.update_seeds(self.seed, stream,
+                                      optimizer.iterations, num)
 
     def _targets(self, real_rows, fake_rows, seed):
         """Real and fake BCE targets: floats, or (rows, 1) noisy labels."""
@@ -279,7 +274,9 @@ class GAN(remedies.CollapseRemedies, keras.Model):
             self.fake_label_range, real_rows, fake_rows, seed)
 
     def _noise(self, batch_size, seed):
-        return tf.random.stateless_normal([batch_size, self.latent_dim], seed)
+        return noise_lib.tf_latent([batch_size, self.latent_dim], seed,
+                                   self.latent_distribution,
+                                   self.latent_scale)
 
     # Hooks of the conditional models (keras_gans.models.conditional,
     # keras_gans.models.infogan); the unconditional GAN ignores labels.

@@ -1,5 +1,5 @@
-"""Generator and discriminator builders (DCGAN family, conditional DCGANs
-and MLPs)."""
+"""Generator and discriminator builders: DCGAN family, SNGAN ResNets
+(`backbones` names them), their conditional forms, and MLPs."""
 
 from keras_gans.networks.conditional import build_code_generator
 from keras_gans.networks.conditional import build_conditional_discriminator
@@ -9,6 +9,8 @@ from keras_gans.networks.dcgan import build_dcgan_discriminator
 from keras_gans.networks.dcgan import build_dcgan_generator
 from keras_gans.networks.mlp import build_mlp_discriminator
 from keras_gans.networks.mlp import build_mlp_generator
+from keras_gans.networks.resnet import build_resnet_discriminator
+from keras_gans.networks.resnet import build_resnet_generator
 
 __all__ = [
     "build_code_generator",
@@ -19,4 +21,6 @@ __all__ = [
     "build_dcgan_generator",
     "build_mlp_discriminator",
     "build_mlp_generator",
+    "build_resnet_discriminator",
+    "build_resnet_generator",
 ]

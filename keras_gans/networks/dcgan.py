@@ -14,16 +14,21 @@ Reference: Radford et al. 2015, "Unsupervised Representation Learning with
 Deep Convolutional Generative Adversarial Networks", arXiv:1511.06434.
 """
 
-import math
-
 import keras
 
 from keras_gans import validation
+from keras_gans.layers import attention
 from keras_gans.layers import blocks
 from keras_gans.layers import conditioning
 from keras_gans.layers import minibatch_std as minibatch_std_lib
+from keras_gans.networks import sizing
 
 STARTS = ("dense", "conv_transpose")
+# How the generator doubles its resolution: a stride-2 transposed
+# convolution (DCGAN), or nearest-neighbour upsampling then a stride-1
+# convolution, which avoids the checkerboard of overlapping strides
+# (Odena et al. 2016, "Deconvolution and Checkerboard Artifacts").
+UPSAMPLINGS = ("conv_transpose", "nearest")
 START_SIZE = 4
 
 # Radford et al.: "All weights were initialized from a zero-centered Normal
@@ -32,52 +37,6 @@ DCGAN_INITIALIZER = {
     "class_name": "RandomNormal",
     "config": {"mean": 0.0, "stddev": 0.02, "seed": None},
 }
-
-
-def _num_blocks(image_size, num_blocks):
-    """Checks image_size and num_blocks; returns log2(image_size / 4)."""
-    image_size = validation.check_image_size(image_size)
-    expected = int(math.log2(image_size // START_SIZE))
-    if num_blocks is not None and (not validation.is_int(num_blocks)
-                                   or num_blocks != expected):
-        raise ValueError(
-            f"num_blocks must be log2(image_size / {START_SIZE}) = "
-            f"{expected} for image_size={image_size}: every block doubles "
-            f"(or halves) the resolution from a {START_SIZE}x{START_SIZE} "
-            f"map. Leave it None. Received: num_blocks={num_blocks!r}"
-        )
-    return expected
-
-
-def _widths(image_size, base_width, num_blocks, filters, grow):
-    """The hidden widths, one per resolution, in network order.
-
-    Args:
-        image_size: the image side.
-        base_width: width at the highest hidden resolution.
-        num_blocks: None or the expected number of stride-2 layers.
-        filters: None, or a list overriding the computed widths.
-        grow: True for the discriminator (64, 128, ...), False for the
-            generator (..., 128, 64).
-
-    Returns:
-        A list of `num_blocks` positive ints.
-    """
-    n = _num_blocks(image_size, num_blocks)
-    if filters is not None:
-        filters = list(filters)
-        if len(filters) != n:
-            raise ValueError(
-                f"filters must list {n} widths for image_size="
-                f"{image_size} (one per resolution from "
-                f"{START_SIZE}x{START_SIZE} up to {image_size // 2}x"
-                f"{image_size // 2}; the image channels are not included). "
-                f"Received: filters={filters!r}"
-            )
-        return [validation.check_int("filters", width) for width in filters]
-    base_width = validation.check_int("base_width", base_width)
-    widths = [base_width * 2**i for i in range(n)]
-    return widths if grow else widths[::-1]
 
 
 def dcgan_generator_body(
@@ -90,6 +49,11 @@ def dcgan_generator_body(
     kernel_size=4,
     kernel_initializer=None,
     condition=None,
+    upsampling="conv_transpose",
+    output_normalization=False,
+    output_activation="tanh",
+    image_range="symmetric",
+    attention_resolution=0,
 ):
     """Maps a latent tensor to images (the generator without its Input).
 
@@ -98,15 +62,23 @@ def dcgan_generator_body(
         widths: hidden widths from the 4x4 stage on; the image side is
             `4 * 2**len(widths)`.
         channels, activation, normalization, start, kernel_size,
-        kernel_initializer: as in `build_dcgan_generator`.
+        kernel_initializer, upsampling, output_normalization,
+        output_activation, image_range, attention_resolution: as in
+            `build_dcgan_generator`.
         condition: None, or a float (batch, k) condition vector that sets
             every batch norm's scale and shift (conditional batch norm;
             needs normalization "batch").
 
     Returns:
-        A float32 tensor of shape (batch, side, side, channels) in [-1, 1].
+        A float32 tensor of shape (batch, side, side, channels): in
+        [-1, 1] with tanh and image_range "symmetric"; otherwise the
+        output activation's values mapped from image_range to the [-1, 1]
+        scale (relu on "raw" gives [-1, inf)).
     """
     validation.check_choice("start", start, STARTS)
+    validation.check_choice("upsampling", upsampling, UPSAMPLINGS)
+    validation.check_choice("output_activation", output_activation,
+                            blocks.OUTPUT_ACTIVATIONS)
     validation.check_choice("activation", activation, blocks.ACTIVATIONS)
     validation.check_choice(
         "normalization", normalization, blocks.GENERATOR_NORMALIZATIONS
@@ -153,29 +125,40 @@ def dcgan_generator_body(
             name="start_conv_transpose",
         )(x)
     x = norm_act(x, "start")
+    x = attention.maybe_self_attention(x, attention_resolution, "none",
+                                       "start_attention")
+
+    def upsample(x, width, prefix, **kwargs):
+        if upsampling == "conv_transpose":
+            return keras.layers.Conv2DTranspose(
+                width, kernel_size, strides=2, padding="same",
+                kernel_initializer=init(), data_format="channels_last",
+                name=f"{prefix}_conv_transpose", **kwargs)(x)
+        x = keras.layers.UpSampling2D(2, interpolation="nearest",
+                                      name=f"{prefix}_upsample")(x)
+        return keras.layers.Conv2D(
+            width, kernel_size, padding="same", kernel_initializer=init(),
+            data_format="channels_last", name=f"{prefix}_conv", **kwargs)(x)
+
     for i, width in enumerate(widths[1:], start=1):
-        x = keras.layers.Conv2DTranspose(
-            width,
-            kernel_size,
-            strides=2,
-            padding="same",
-            use_bias=use_bias,
-            kernel_initializer=init(),
-            data_format="channels_last",
-            name=f"block{i}_conv_transpose",
-        )(x)
+        x = upsample(x, width, f"block{i}", use_bias=use_bias)
         x = norm_act(x, f"block{i}")
-    return keras.layers.Conv2DTranspose(
-        channels,
-        kernel_size,
-        strides=2,
-        padding="same",
-        activation="tanh",
-        kernel_initializer=init(),
-        data_format="channels_last",
-        dtype="float32",
-        name="output_conv_transpose",
-    )(x)
+        x = attention.maybe_self_attention(x, attention_resolution, "none",
+                                           f"block{i}_attention")
+    if not output_normalization and output_activation == "tanh" and (
+            image_range == "symmetric"):
+        # The classic layer, named as before so saved runs still load.
+        return upsample(x, channels, "output", activation="tanh",
+                        dtype="float32")
+    x = upsample(x, channels, "output", use_bias=not output_normalization)
+    if output_normalization:
+        # One course report's generator: batch norm right before tanh.
+        x = keras.layers.BatchNormalization(
+            momentum=blocks.BN_MOMENTUM, epsilon=blocks.NORM_EPSILON,
+            synchronized=True, name="output_norm")(x)
+    x = keras.layers.Activation(output_activation, dtype="float32",
+                                name=f"output_{output_activation}")(x)
+    return blocks.from_image_range(x, image_range)
 
 
 def build_dcgan_generator(
@@ -190,6 +173,11 @@ def build_dcgan_generator(
     start="dense",
     kernel_size=4,
     kernel_initializer=None,
+    upsampling="conv_transpose",
+    output_normalization=False,
+    output_activation="tanh",
+    image_range="symmetric",
+    attention_resolution=0,
     name="generator",
 ):
     """Builds a DCGAN generator: latent vector -> image in [-1, 1].
@@ -222,6 +210,18 @@ def build_dcgan_generator(
         kernel_size: int, the kernel of the stride-2 layers.
         kernel_initializer: None, or a Keras initializer identifier. None
             means N(0, 0.02) as in DCGAN, or "lecun_normal" with "selu".
+        upsampling: one of `UPSAMPLINGS`: "conv_transpose" (stride 2), or
+            "nearest" (x2 nearest-neighbour, then a stride-1 Conv2D).
+        output_normalization: batch norm between the output convolution
+            and the output activation.
+        output_activation: one of `blocks.OUTPUT_ACTIVATIONS`.
+        image_range: a key of `blocks.IMAGE_RANGES`: the range the output
+            activation works in, mapped back to [-1, 1] by a fixed
+            Rescaling (a relu generator of "raw" pixels is G trained on
+            unnormalized images).
+        attention_resolution: 0, or a hidden side (8, 16, ...) after whose
+            block a SAGAN self-attention layer sits
+            (`keras_gans.layers.attention`).
         name: the model's name.
 
     Returns:
@@ -240,10 +240,12 @@ def build_dcgan_generator(
     Reference:
         Radford et al. 2015, arXiv:1511.06434.
     """
-    widths = _widths(image_size, base_width, num_blocks, filters, grow=False)
+    widths = sizing.widths(image_size, base_width, num_blocks, filters, grow=False)
     latent_dim = validation.check_int("latent_dim", latent_dim)
     channels = validation.check_int("channels", channels)
     z = keras.Input((latent_dim,), dtype="float32", name="z")
+    attention.check_attention_resolution(
+        attention_resolution, sizing.hidden_sides(image_size))
     images = dcgan_generator_body(
         z,
         widths,
@@ -253,6 +255,11 @@ def build_dcgan_generator(
         start=start,
         kernel_size=kernel_size,
         kernel_initializer=kernel_initializer,
+        upsampling=upsampling,
+        output_normalization=output_normalization,
+        output_activation=output_activation,
+        image_range=image_range,
+        attention_resolution=attention_resolution,
     )
     return keras.Model(z, images, name=name)
 
@@ -266,17 +273,23 @@ def dcgan_discriminator_features(
     kernel_initializer=None,
     first_conv_labels=None,
     minibatch_std=0,
+    dropout=0.0,
+    attention_resolution=0,
+    label_map_options=None,
 ):
     """The discriminator's convolutions (no logit head).
 
     Args:
         images: tensor of shape (batch, side, side, channels).
         widths: one width per stride-2 convolution.
-        activation, normalization, kernel_size, kernel_initializer: as in
-            `build_dcgan_discriminator`.
+        activation, normalization, kernel_size, kernel_initializer,
+        dropout, attention_resolution: as in `build_dcgan_discriminator`.
         first_conv_labels: None, or encoded labels (batch, k): a label map
             (`conditioning.label_map`) is concatenated to the first
-            convolution's output as one more channel.
+            convolution's output as one more channel (one per attribute
+            with per-attribute maps).
+        label_map_options: keyword arguments of `conditioning.label_map`
+            (activation, label_spec for per-attribute maps).
         minibatch_std: 0, or the group size of a `MinibatchStdDev`
             channel appended to the last feature map (Karras et al. 2018).
 
@@ -312,12 +325,20 @@ def dcgan_discriminator_features(
         )
         x = conv(x)
         x = blocks.norm_act(x, norm, activation, prefix)
+        if dropout:
+            # PyTorch-GAN's Dropout2d: whole feature maps are dropped.
+            x = keras.layers.SpatialDropout2D(dropout,
+                                              name=f"{prefix}_dropout")(x)
+        x = attention.maybe_self_attention(x, attention_resolution,
+                                           normalization,
+                                           f"{prefix}_attention")
         if i == 0 and first_conv_labels is not None:
             side = x.shape[1]
             x = keras.layers.Concatenate(name="first_conv_with_labels")([
                 x, conditioning.label_map(first_conv_labels, side, side,
                                           "first_conv_label_map",
-                                          normalization=normalization)])
+                                          normalization=normalization,
+                                          **(label_map_options or {}))])
     return minibatch_std_lib.maybe_minibatch_std(x, minibatch_std)
 
 
@@ -332,6 +353,9 @@ def build_dcgan_discriminator(
     kernel_size=4,
     kernel_initializer=None,
     minibatch_std=0,
+    dropout=0.0,
+    image_range="symmetric",
+    attention_resolution=0,
     name="discriminator",
 ):
     """Builds a DCGAN discriminator: image -> one real/fake logit.
@@ -363,6 +387,12 @@ def build_dcgan_discriminator(
         minibatch_std: 0 (off), or the group size of a minibatch
             standard-deviation channel before the logit (Karras et al.
             2018; `keras_gans.layers.minibatch_std`).
+        dropout: 0, or the rate of a `SpatialDropout2D` after each
+            block's activation (PyTorch-GAN's `Dropout2d(0.25)`).
+        image_range: a key of `blocks.IMAGE_RANGES`: the [-1, 1] input is
+            mapped to that range before the first convolution.
+        attention_resolution: 0, or a feature-map side after whose block
+            a SAGAN self-attention layer sits.
         name: the model's name.
 
     Returns:
@@ -379,19 +409,23 @@ def build_dcgan_discriminator(
         Radford et al. 2015, arXiv:1511.06434.
         Miyato et al. 2018 (spectral normalization), arXiv:1802.05957.
     """
-    widths = _widths(image_size, base_width, num_blocks, filters, grow=True)
+    widths = sizing.widths(image_size, base_width, num_blocks, filters, grow=True)
     channels = validation.check_int("channels", channels)
     images = keras.Input(
         (image_size, image_size, channels), dtype="float32", name="images"
     )
+    attention.check_attention_resolution(
+        attention_resolution, sizing.hidden_sides(image_size))
     features = dcgan_discriminator_features(
-        images,
+        blocks.to_image_range(images, image_range),
         widths,
         activation=activation,
         normalization=normalization,
         kernel_size=kernel_size,
         kernel_initializer=kernel_initializer,
         minibatch_std=minibatch_std,
+        dropout=dropout,
+        attention_resolution=attention_resolution,
     )
     init = blocks.initializer_factory(
         kernel_initializer, activation, DCGAN_INITIALIZER
