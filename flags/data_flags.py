@@ -8,17 +8,21 @@ flags.DEFINE_enum("dataset", "faces", list(datasets.DATASET_NAMES),
                   "ring, grid: 2-D Gaussian mixtures; faces, shapes: "
                   "embedded procedural images (or a tagged folder with "
                   "--data_dir); folder: an image folder (--data_dir); "
+                  "iclevr: the iCLEVR course folder (--data_dir); "
                   "mnist, fashion_mnist, cifar10, celeb_a: "
                   "tensorflow-datasets (prepared in --data_dir).")
 flags.DEFINE_string("data_dir", None,
-                    "Real data: a face folder (images + tags.csv) for "
-                    "faces/shapes, an image folder for folder, the "
+                    "Real data: a face folder (images + tags.csv, or "
+                    "faces/ + tags_clean.csv; optionally attributes.json) "
+                    "for faces/shapes, an image folder for folder, "
+                    "objects.json + train.json + iclevr/ for iclevr, the "
                     "tensorflow-datasets directory for the tfds sets.")
 flags.DEFINE_integer("image_size", None,
                      "Image side (default: the dataset's: 64, or 32 for "
                      "mnist, fashion_mnist, cifar10).")
 flags.DEFINE_boolean("ignore_unknown_tags", False,
-                     "Skip tags.csv lines with unknown tags (default: "
+                     "Skip tags.csv lines with unknown tags and iCLEVR "
+                     "train.json entries with unknown objects (default: "
                      "stop with an error naming the line).")
 flags.DEFINE_integer("batch_size", None,
                      "Batch size of each D and G update (a step reads "

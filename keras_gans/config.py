@@ -46,8 +46,9 @@ RESUMABLE_FIELDS = (
     "epochs", "output_dir", "strategy", "jit_compile", "export_dir",
     "export_format", "verbose", "steps_per_execution", "data_dir",
     "eval_every", "eval_samples", "keep_best", "evaluator_dir",
-    "inception_weights", "on_divergence", "checkpoint_every_steps",
-    "raw_generator", "truncation",
+    "inception_weights", "inception_graph", "face_cascade",
+    "on_divergence", "checkpoint_every_steps", "raw_generator", "truncation",
+    "condition_file", "condition_draws",
     # Seeing training (what a run writes, not what it trains).
     "tensorboard", "sample_every_steps",
 )
@@ -55,6 +56,7 @@ RESUMABLE_FIELDS = (
 # "accuracy/hair" and "distinct/hair" style keys count by their root).
 KEEP_BEST_METRICS = (
     "fd", "kid", "precision", "recall", "fid_inception", "kid_inception",
+    "fid_inception_graph", "is_inception_graph", "faces_per_25",
     "modes_covered", "high_quality", "kl", "distinct_classes",
     "distinct_combinations", "distinct", "accuracy", "all_correct",
     "categorical_correct", "image_accuracy",
@@ -164,6 +166,16 @@ class TrainConfig:
     keep_best: Optional[str] = None
     evaluator_dir: Optional[str] = None
     inception_weights: Optional[str] = None
+    # --mode=eval of a multi-label run: the graded top-k accuracy on the
+    # data's fixed condition sets (keras_gans.graded) and on condition_file
+    # (an iCLEVR JSON list), condition_draws noise draws per condition.
+    condition_file: Optional[str] = None
+    condition_draws: int = 10
+    # Published-comparable FID and Inception Score from the 2015 Inception
+    # graph file (keras_gans.metrics.inception_graph), and faces found
+    # per 25 images by an OpenCV cascade file (metrics.face_count).
+    inception_graph: Optional[str] = None
+    face_cascade: Optional[str] = None
     # Seeing training: TensorBoard logs in <output_dir>/tensorboard/
     # (keras_gans.callbacks.tensorboard), and the fixed-noise pictures
     # also every N global steps as samples/step_NNNNNNN.png (0: at epoch
@@ -329,6 +341,8 @@ def validate(config):
     validation.check_choice("precision", config.precision, PRECISIONS)
     validation.check_choice("on_divergence", config.on_divergence,
                             ON_DIVERGENCE)
+    validation.check_int("condition_draws", config.condition_draws,
+                         what="(noise draws per graded condition)")
     validation.check_int("checkpoint_every_steps",
                          config.checkpoint_every_steps, minimum=0,
                          what="(0: at the end of each epoch only)")

@@ -14,6 +14,7 @@ import os
 
 from keras_gans import datasets
 from keras_gans import eval_report
+from keras_gans import graded
 from keras_gans import evaluation as evaluation_lib
 from keras_gans import evaluators
 from keras_gans import export as export_lib
@@ -36,7 +37,9 @@ def _generator_name(gan, model):
 
 def make_evaluation(config, spec, num_samples, run_dir=None):
     """The `evaluation.Evaluation` of a run: its dataset's evaluator (see
-    `evaluators.find_evaluator`) and InceptionV3 if `inception_weights`."""
+    `evaluators.find_evaluator`), InceptionV3 if `inception_weights`, the
+    2015 Inception graph if `inception_graph` and a face counter if
+    `face_cascade`."""
     inception = None
     if config.inception_weights:
         from keras_gans.metrics import inception as inception_lib
@@ -52,12 +55,22 @@ def make_evaluation(config, spec, num_samples, run_dir=None):
             spec, data_dir=config.data_dir,
             evaluator_dir=config.evaluator_dir, run_dir=run_dir)
     except ValueError:
-        if inception is None:
+        if inception is None and not config.inception_graph:
             raise
         evaluator = None  # Inception features alone.
+    graph = counter = None
+    if spec.kind == "image" and config.inception_graph:
+        from keras_gans.metrics import inception_graph as graph_lib
+
+        graph = graph_lib.load_inception_graph(config.inception_graph)
+    if spec.kind == "image" and config.face_cascade:
+        from keras_gans.metrics import face_count
+
+        counter = face_count.FaceCounter(config.face_cascade)
     return evaluation_lib.Evaluation(
         spec, evaluator=evaluator, inception=inception,
         num_samples=num_samples, data_dir=config.data_dir,
+        inception_graph=graph, face_counter=counter,
     )
 
 
@@ -133,6 +146,8 @@ def evaluate(config, output_dir=None, export_dir=None, num_samples=None,
             return samplers.generator_sampler(
                 sample_fn, metadata["latent_dim"], name=name, noise=noise)
 
+        generate, latent_dim, labelled = (sample_fn, metadata["latent_dim"],
+                                          bool(metadata.get("labels")))
         base, report_run = export_dir, None
         title = f"{metadata.get('model', 'export')} on {spec.name} " \
                 f"({export_dir})"
@@ -142,7 +157,9 @@ def evaluate(config, output_dir=None, export_dir=None, num_samples=None,
         # This evaluation's options, not those the run trained with.
         data_config = dataclasses.replace(
             run_config, evaluator_dir=config.evaluator_dir,
-            inception_weights=config.inception_weights)
+            inception_weights=config.inception_weights,
+            inception_graph=config.inception_graph,
+            face_cascade=config.face_cascade)
         if config.data_dir:  # the data may have moved since training
             data_config = dataclasses.replace(data_config,
                                               data_dir=config.data_dir)
@@ -152,6 +169,9 @@ def evaluate(config, output_dir=None, export_dir=None, num_samples=None,
                 name=_generator_name(gan, run_config.model),
                 truncation=config.truncation)
 
+        generate, latent_dim, labelled = (gan.generate, run_config.latent_dim,
+                                          gan.label_spec is not None)
+        noise = noise_lib.of_gan(gan, config.truncation)
         base = report_run = output_dir
         steps = int(gan.g_optimizer.iterations.numpy())
         title = f"{run_config.model} on {spec.name} ({output_dir}, " \
@@ -172,6 +192,29 @@ def evaluate(config, output_dir=None, export_dir=None, num_samples=None,
         gan.use_ema = not gan.use_ema
         result["compared"] = {"sampler": other["sampler"],
                               "metrics": other["metrics"]}
+    if labelled and evaluation.evaluator is not None:
+        sets = graded.condition_sets(spec, data_config.data_dir,
+                                     config.condition_file)
+        if sets:
+            # The graded score: a fixed condition set, several noise draws.
+            def sample_for(conditions):
+                return samplers.generator_sampler(
+                    generate, latent_dim, noise=noise,
+                    condition_fn=lambda num, seed: conditions)
+
+            result["graded"] = graded.graded_accuracy(
+                sample_for, evaluation.evaluator, sets,
+                draws=config.condition_draws, seed=seed)
+            log.info("Graded accuracy (%d noise draws per condition):\n%s",
+                     config.condition_draws,
+                     "\n".join(graded.table_lines(result["graded"])))
+    elif config.condition_file is not None:
+        raise ValueError(
+            "condition_file grades a label-conditional generator (cgan, "
+            "acgan) with an evaluator; this "
+            + ("generator takes no labels" if not labelled else
+               "dataset has no evaluator")
+            + f". Received: condition_file={config.condition_file!r}")
     report_dir = report_dir or os.path.join(base, run_dir_lib.EVAL_DIR)
     path = eval_report.write_report(
         result, report_dir, spec, title,

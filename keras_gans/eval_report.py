@@ -13,6 +13,7 @@ import math
 import os
 
 from keras_gans import evaluation
+from keras_gans import graded
 from keras_gans import visualize
 
 JSON_FILE = "eval.json"
@@ -60,11 +61,12 @@ def metric_table(result):
     else:
         lines = ["| metric | value | better |", "|---|---|---|"]
     for key, value in result["metrics"].items():
-        if key.startswith("kid_std"):
+        if key.startswith("kid_std") or key.endswith("_std"):
             continue
         shown = _format(value)
-        std_key = key.replace("kid", "kid_std", 1)
-        if key.startswith("kid") and std_key in result["metrics"]:
+        std_key = (key.replace("kid", "kid_std", 1) if key.startswith("kid")
+                   else key + "_std")  # is_inception_graph_std
+        if std_key in result["metrics"]:
             shown += f" ± {_format(result['metrics'][std_key])}"
         total = _total_of(key, result.get("totals", {}))
         if total is not None:
@@ -141,6 +143,8 @@ def write_report(result, output_dir, spec, title, extra=None):
         data["histogram"] = {
             side: {tag: _json_value(v) for tag, v in entries}
             for side, entries in result["histogram"].items()}
+    if result.get("graded"):
+        data["graded"] = result["graded"]
     data.update(extra or {})
     json_path = os.path.join(output_dir, JSON_FILE)
     with open(json_path, "w") as f:
@@ -151,14 +155,20 @@ def write_report(result, output_dir, spec, title, extra=None):
              f"against {result['num_samples']} real ones; features: "
              f"{result['feature_space']}.", ""]
     lines += metric_table(result)
+    if result.get("graded"):
+        lines += ["", "Graded accuracy on the fixed condition sets (the "
+                  "evaluator's top-k rule of the multi-object course; "
+                  "each condition generated once per noise draw):", ""]
+        lines += graded.table_lines(result["graded"])
     lines += ["", f"![samples]({SAMPLES_FILE})", ""]
     if classes_path:
         lines += [f"{caption}:", "", f"![classes]({CLASSES_FILE})", ""]
     if (spec.kind == "image" and result["feature_space"] != "InceptionV3"
-            and "fid_inception" not in result["metrics"]):
+            and "fid_inception" not in result["metrics"]
+            and "fid_inception_graph" not in result["metrics"]):
         lines += ["The distances use the evaluator's features, not "
-                  "InceptionV3's: they compare runs on this dataset, not "
-                  "with published FIDs (give --inception_weights for "
+                  "Inception's: they compare runs on this dataset, not "
+                  "with published FIDs (give --inception_graph for "
                   "those).", ""]
     with open(os.path.join(output_dir, REPORT_FILE), "w") as f:
         f.write("\n".join(lines))
@@ -166,8 +176,11 @@ def write_report(result, output_dir, spec, title, extra=None):
 
 
 def format_metrics(result):
-    """One line per metric, for the console."""
-    return "\n".join(
-        line for line in metric_table(result)[2:]
-    ).replace("| ", "").replace(" |", "")
+    """One line per metric (and per graded set), for the console."""
+    lines = metric_table(result)[2:]
+    if result.get("graded"):
+        lines += [f"| graded accuracy, {name} | {g['accuracy']:.4f} "
+                  f"(std {g['std']:.4f} over {g['draws']} draws) |"
+                  for name, g in result["graded"].items()]
+    return "\n".join(lines).replace("| ", "").replace(" |", "")
 

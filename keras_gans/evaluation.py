@@ -11,6 +11,8 @@ collapsed stand-in) returns one result dict. The metrics
 | `kid`, `kid_std` | kernel inception distance (unbiased MMD^2, cubic kernel) and its std over random subsets | lower |
 | `precision`, `recall` | Kynkaanniemi et al. 2019, k-NN manifolds (k = 3) | higher |
 | `fid_inception`, `kid_inception` | the same on InceptionV3 pool features, with `--inception_weights` | lower |
+| `fid_inception_graph`, `is_inception_graph` (`_std`, `_real`) | FID and Inception Score from the 2015 Inception graph, with `--inception_graph`, as TTUR and improved-gan compute them (`metrics.inception_graph`); the real data's own IS beside | lower, higher |
+| `faces_per_25`, `faces_per_25_real` | images of every 25 in which an OpenCV cascade finds a face, with `--face_cascade` (`metrics.face_count`) | higher, as the real |
 | `accuracy`, `accuracy/<attribute>`, `all_correct` | the evaluator names the requested labels (conditional samplers) | higher |
 | `distinct_classes`, `distinct/<attribute>` | classes the evaluator finds among the samples (collapse signal) | higher |
 | `modes_covered`, `high_quality`, `kl` | 2-D mixtures: VEEGAN/PacGAN mode coverage | higher, higher, lower |
@@ -43,6 +45,7 @@ from keras_gans import samplers
 from keras_gans import validation
 from keras_gans.metrics import classification
 from keras_gans.metrics import frechet
+from keras_gans.metrics import inception_score as is_lib
 from keras_gans.metrics import kid as kid_lib
 from keras_gans.metrics import mode_coverage
 from keras_gans.metrics import ms_ssim as ms_ssim_lib
@@ -52,10 +55,13 @@ DEFAULT_NUM_SAMPLES = 10_000
 KID_SUBSET_SIZE = 1000
 KID_SUBSETS = 100
 PR_NEIGHBOURS = 3
+# The feature space of `inception_graph` (metrics.inception_graph).
+GRAPH_SPACE = "Inception 2015 graph"
 HIGHER_IS_BETTER = (
     "precision", "recall", "accuracy", "all_correct", "categorical_correct",
     "image_accuracy", "distinct_classes",
     "distinct_combinations", "modes_covered", "high_quality",
+    "is_inception_graph", "faces_per_25",
 )
 
 log = logging.getLogger("keras_gans")
@@ -91,6 +97,11 @@ class Evaluation:
         real_seed: seed of the real reference sample.
         kid_subsets, kid_subset_size: KID's random subsets.
         pr_neighbours: k of precision/recall.
+        inception_graph: optional `metrics.inception_graph.InceptionGraph`
+            (or any `images -> (features (N, D), probabilities (N, K))`):
+            adds `fid_inception_graph` and `is_inception_graph`.
+        face_counter: optional `metrics.face_count.FaceCounter` (or any
+            `images -> faces per 25`): adds `faces_per_25`.
 
     Raises:
         ValueError: image data with neither an evaluator nor Inception, or
@@ -101,17 +112,20 @@ class Evaluation:
                  num_samples=DEFAULT_NUM_SAMPLES, data_dir=None,
                  real_seed=samplers.REAL_SEED, kid_subsets=KID_SUBSETS,
                  kid_subset_size=KID_SUBSET_SIZE,
-                 pr_neighbours=PR_NEIGHBOURS):
+                 pr_neighbours=PR_NEIGHBOURS, inception_graph=None,
+                 face_counter=None):
         num_samples = validation.check_int(
             "num_samples", num_samples, minimum=max(10, 2 * pr_neighbours),
             what="(Frechet distance, KID and precision/recall need samples)")
-        if spec.kind == "image" and evaluator is None and inception is None:
+        if spec.kind == "image" and evaluator is None and inception is None \
+                and inception_graph is None:
             raise ValueError(
                 f"No evaluator for the {spec.name!r} dataset: pass evaluator "
                 "(train one with `python run.py --mode=train_evaluator`, "
-                "labelled data) or inception (InceptionV3 features, "
-                "`metrics.inception`). Received: evaluator=None, "
-                "inception=None"
+                "labelled data), inception (InceptionV3 features, "
+                "`metrics.inception`) or inception_graph (the 2015 graph, "
+                "`metrics.inception_graph`). Received: evaluator=None, "
+                "inception=None, inception_graph=None"
             )
         if evaluator is not None and spec.label_spec is not None and (
                 evaluator.label_spec != spec.label_spec):
@@ -125,6 +139,9 @@ class Evaluation:
         self.spec = spec
         self.evaluator = evaluator if spec.kind == "image" else None
         self.inception = inception if spec.kind == "image" else None
+        self.inception_graph = (inception_graph if spec.kind == "image"
+                                else None)
+        self.face_counter = face_counter if spec.kind == "image" else None
         self.num_samples = num_samples
         self.kid_subsets = kid_subsets
         self.pr_neighbours = pr_neighbours
@@ -153,6 +170,12 @@ class Evaluation:
                                                 seed=real_seed)
                        if real_labels is not None else float("nan")),
             }
+            # The anchors of the graph's IS and of the face count.
+            if self.inception_graph is not None:
+                self._real["is"] = is_lib.inception_score(
+                    self._real.pop("probabilities"))[0]
+            if self.face_counter is not None:
+                self._real["faces"] = self.face_counter(images)
 
     def reference_labels(self, num, seed):
         """`num` labels drawn (with replacement, `seed`) from the real
@@ -167,6 +190,8 @@ class Evaluation:
             return "2-D points"
         if self.evaluator is not None:
             return self.evaluator.feature_name
+        if self.inception is None:
+            return GRAPH_SPACE
         return "InceptionV3"
 
     def metric_names(self, conditional=False):
@@ -185,6 +210,16 @@ class Evaluation:
         elif self.inception is not None:
             names.update({"fid_inception": "FID",
                           "kid_inception": "KID (InceptionV3)"})
+        if self.inception_graph is not None:
+            names.update({
+                "fid_inception_graph": f"FID ({GRAPH_SPACE}, TTUR)",
+                "is_inception_graph": f"Inception Score ({GRAPH_SPACE})",
+                "is_inception_graph_real":
+                    f"Inception Score ({GRAPH_SPACE}), real data"})
+        if self.face_counter is not None:
+            names.update({"faces_per_25": "faces found per 25",
+                          "faces_per_25_real":
+                              "faces found per 25, real data"})
         return names
 
     def metric_keys(self, conditional=False):
@@ -193,6 +228,11 @@ class Evaluation:
         keys = ["fd", "kid", "kid_std", "precision", "recall"]
         if self.inception is not None and self.evaluator is not None:
             keys += ["fid_inception", "kid_inception", "kid_std_inception"]
+        if self.inception_graph is not None:
+            keys += ["fid_inception_graph", "is_inception_graph",
+                     "is_inception_graph_std", "is_inception_graph_real"]
+        if self.face_counter is not None:
+            keys += ["faces_per_25", "faces_per_25_real"]
         if self.spec.kind == "points" and self.spec.modes is not None:
             keys += ["modes_covered", "high_quality", "kl"]
         if self.spec.kind == "image":
@@ -223,6 +263,11 @@ class Evaluation:
                 out["features"] = inception  # fd is the FID itself
             else:
                 out["inception"] = inception
+        if self.inception_graph is not None:
+            out["inception_graph"], out["probabilities"] = (
+                self.inception_graph(images))
+            if out["features"] is None:
+                out["features"] = out["inception_graph"]  # fd: this FID
         return out
 
     def _distances(self, real, fake, seed, suffix=""):
@@ -267,6 +312,17 @@ class Evaluation:
             metrics.update(self._distances(
                 self._real["inception"], fake["inception"], seed,
                 suffix="_inception"))
+        if "inception_graph" in fake:
+            metrics["fid_inception_graph"] = frechet.frechet_distance(
+                self._real["inception_graph"], fake["inception_graph"])
+            (metrics["is_inception_graph"],
+             metrics["is_inception_graph_std"]) = is_lib.inception_score(
+                fake["probabilities"])
+            metrics["is_inception_graph_real"] = self._real["is"]
+        if self.face_counter is not None:
+            metrics["faces_per_25"] = self.face_counter(
+                samplers.as_float_images(samples))
+            metrics["faces_per_25_real"] = self._real["faces"]
         if self.spec.kind == "image":
             grouped = requested is not None
             metrics["ms_ssim"] = ms_ssim_lib.mean_ms_ssim(

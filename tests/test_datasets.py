@@ -19,7 +19,7 @@ from keras_gans.datasets import shapes
 
 @pytest.mark.parametrize("name", datasets.DATASET_NAMES)
 def test_every_dataset_resolves_its_defaults(name):
-    data_dir = "unused" if name == "folder" else None
+    data_dir = "unused" if name in ("folder", "iclevr") else None
     config = config_lib.resolve(TrainConfig(dataset=name, data_dir=data_dir))
     defaults = datasets.dataset_defaults(name)
     assert config.batch_size == defaults.batch_size

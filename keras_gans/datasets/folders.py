@@ -5,9 +5,13 @@ Two loaders, both returning `(dataset, DataSpec)`:
 - `load_tagged_folder`: a folder of images plus an optional `tags.csv`
   whose lines read `id,<tags>` (`12,blue hair red eyes glasses`), `id`
   being an image file's stem (`12.png`); the images may also sit in an
-  `images/` sub-folder beside `tags.csv`. The caller's `LabelSpec` parses
-  the tags, so the same loader reads face folders ("attributes" labels) and
-  shape folders ("multi_hot" labels). Without `tags.csv` the folder is
+  `images/` sub-folder beside `tags.csv`. Or, in the 2017 anime-faces
+  course's layout, `tags_clean.csv` (`id,tag:count<TAB>tag:count...`) beside
+  a `faces/` sub-folder (`tags_clean`: tags outside the vocabulary are
+  ignored there). The caller's `LabelSpec` parses the tags, so the same
+  loader reads face folders ("attributes" labels) and shape folders
+  ("multi_hot" labels), unless the folder declares its own vocabulary in
+  an `attributes.json` (`vocabulary`). Without a tag file the folder is
   unconditional.
 - `load_class_folder`: class sub-folders become "class" labels (sorted
   names, as `keras.utils.image_dataset_from_directory`); images directly in
@@ -42,15 +46,23 @@ import tensorflow as tf
 from keras_gans import validation
 from keras_gans.datasets import image_files
 from keras_gans.datasets import labels as labels_lib
+from keras_gans.datasets import tags_clean
 from keras_gans.datasets import tags_csv
+from keras_gans.datasets import vocabulary
 from keras_gans.datasets.image_files import IMAGE_EXTENSIONS
 from keras_gans.datasets.image_files import first_few
 from keras_gans.datasets.spec import DataSpec
 
 log = logging.getLogger("keras_gans")
 
-# The images of a tagged folder may sit in this sub-folder beside tags.csv.
+# The images of a tagged folder may sit in this sub-folder beside tags.csv
+# (dump_dataset writes it), or in faces/ beside tags_clean.csv (the 2017
+# anime-faces course's layout); else in the folder itself.
 IMAGES_SUBDIR = "images"
+IMAGE_SUBDIRS = (IMAGES_SUBDIR, "faces")
+# A folder holding these is an iCLEVR folder (`iclevr.OBJECTS_FILE`, ...;
+# named here since iclevr imports this module).
+_ICLEVR_FILES = ("objects.json", "train.json")
 # Dataset.range needs an end; this epoch is never reached.
 _NUM_EPOCHS = 2 ** 40
 
@@ -58,29 +70,59 @@ _NUM_EPOCHS = 2 ** 40
 # Listing (no decoding).
 
 
+def _tags_file(data_dir):
+    """The folder's tag file: tags.csv, else tags_clean.csv, else None."""
+    tags_path = os.path.join(data_dir, tags_csv.TAGS_FILE)
+    clean_path = os.path.join(data_dir, tags_clean.TAGS_CLEAN_FILE)
+    if os.path.exists(tags_path):
+        if os.path.exists(clean_path):
+            log.info("%s has %s and %s: reading %s (one label per line).",
+                     data_dir, tags_csv.TAGS_FILE, tags_clean.TAGS_CLEAN_FILE,
+                     tags_csv.TAGS_FILE)
+        return tags_path
+    if os.path.exists(clean_path):
+        return clean_path
+    if all(os.path.exists(os.path.join(data_dir, name))
+           for name in _ICLEVR_FILES):
+        raise ValueError(
+            f"{data_dir} holds {' and '.join(_ICLEVR_FILES)}, an iCLEVR "
+            f"folder, and no {tags_csv.TAGS_FILE}: read it with "
+            f"--dataset=iclevr. Received: data_dir={data_dir!r}"
+        )
+    return None
+
+
 def _list_tagged_folder(data_dir, label_spec, ignore_unknown_tags):
-    """(paths, labels or None) of a face folder, without decoding.
+    """(paths, labels or None, label_spec) of a face folder, not decoded.
 
     `labels` is a `(N,) + label_spec.shape` array matching `paths`, or None
-    when the folder has no tags.csv.
+    when the folder has no tag file; `label_spec` is the folder's
+    attributes.json's when it has one, else the argument.
     """
     data_dir = image_files.check_dir(data_dir)
-    # The images may sit in an images/ sub-folder beside tags.csv: the
-    # layout of the anime-faces course's extra data and of dump_dataset.
-    image_dir = os.path.join(data_dir, IMAGES_SUBDIR)
-    if not os.path.isdir(image_dir):
-        image_dir = data_dir
+    tags_path = _tags_file(data_dir)
+    image_dir = data_dir
+    for name in IMAGE_SUBDIRS:
+        if os.path.isdir(os.path.join(data_dir, name)):
+            image_dir = os.path.join(data_dir, name)
+            break
     images = image_files.list_images(image_dir)
     if not images:
         raise image_files.no_images_error(image_dir)
-    tags_path = os.path.join(data_dir, tags_csv.TAGS_FILE)
-    if not os.path.exists(tags_path):
+    if tags_path is None:
         log.info(
-            "No %s in %s: its %d images are unconditional (no labels).",
-            tags_csv.TAGS_FILE, data_dir, len(images),
+            "No %s or %s in %s: its %d images are unconditional (no "
+            "labels).", tags_csv.TAGS_FILE, tags_clean.TAGS_CLEAN_FILE,
+            data_dir, len(images),
         )
-        return images, None
-    tags = tags_csv.read_tags(tags_path, label_spec, ignore_unknown_tags)
+        return images, None, label_spec
+    label_spec = vocabulary.folder_label_spec(data_dir, label_spec)
+    if os.path.basename(tags_path) == tags_clean.TAGS_CLEAN_FILE:
+        # Unknown tags are the norm there, never an error (tags_clean).
+        tags = tags_clean.read_tags_clean(tags_path, label_spec)
+    else:
+        tags = tags_csv.read_tags(tags_path, label_spec,
+                                  ignore_unknown_tags)
 
     by_id = {}
     duplicates = []
@@ -112,10 +154,12 @@ def _list_tagged_folder(data_dir, label_spec, ignore_unknown_tags):
         )
     untagged = [stem for stem in by_id if stem not in tags]
     if untagged:
+        # tags_clean.csv's skipped lines are counted in its own warning.
         log.warning(
-            "%d image(s) in %s have no line in %s; ignored: %s",
-            len(untagged), image_dir, tags_csv.TAGS_FILE,
-            first_few(untagged),
+            "%d image(s) in %s have no %sline in %s; ignored: %s",
+            len(untagged), image_dir,
+            "usable " if tags_path.endswith(tags_clean.TAGS_CLEAN_FILE)
+            else "", os.path.basename(tags_path), first_few(untagged),
         )
     ids = [image_id for image_id in tags if image_id in by_id]
     if not ids:
@@ -127,7 +171,7 @@ def _list_tagged_folder(data_dir, label_spec, ignore_unknown_tags):
     paths = [by_id[image_id] for image_id in ids]
     labels = np.stack([tags[image_id] for image_id in ids]).astype(
         label_spec.dtype)
-    return paths, labels
+    return paths, labels, label_spec
 
 
 def _list_class_folder(data_dir):
@@ -252,8 +296,8 @@ def tagged_folder_spec(data_dir, label_spec, image_size=64, name="faces",
     those of decoding.
     """
     image_size = validation.check_image_size(image_size)
-    _, labels = _list_tagged_folder(data_dir, label_spec,
-                                    ignore_unknown_tags)
+    _, labels, label_spec = _list_tagged_folder(data_dir, label_spec,
+                                                ignore_unknown_tags)
     return DataSpec(
         name=name, kind="image", sample_shape=(image_size, image_size, 3),
         label_spec=None if labels is None else label_spec,
@@ -266,12 +310,16 @@ def load_tagged_folder(data_dir, label_spec, batch_size, seed=0,
     """A face folder: images plus an optional tags.csv.
 
     Args:
-        data_dir: the folder: image files (`IMAGE_EXTENSIONS`) and
-            optionally `tags.csv`, lines `id,<tags>` where `id` is an
-            image's file name without extension; an optional header line
-            `id,tags` and blank lines are skipped. Tagged ids without an
-            image and images without tags are skipped (and logged).
-        label_spec: a `labels.LabelSpec` whose `parse_tags` reads the tags.
+        data_dir: the folder: image files (`IMAGE_EXTENSIONS`, in it or
+            in `images/` or `faces/`) and optionally `tags.csv`, lines
+            `id,<tags>` where `id` is an image's file name without
+            extension (an optional header line `id,tags` and blank lines
+            are skipped), or `tags_clean.csv` (`tags_clean`), and
+            optionally `attributes.json` (`vocabulary`). Tagged ids
+            without an image and images without tags are skipped (and
+            logged).
+        label_spec: a `labels.LabelSpec` whose `parse_tags` reads the tags
+            (the folder's attributes.json replaces it).
         batch_size: images per batch.
         seed: int: the same seed gives the same batches.
         image_size: side of the (square, RGB) images, one of
@@ -286,17 +334,18 @@ def load_tagged_folder(data_dir, label_spec, batch_size, seed=0,
         (dataset, spec): a repeating `tf.data.Dataset` of (images float32
         (batch_size, S, S, 3) in [-1, 1], labels (batch_size,) +
         label_spec.shape of label_spec.dtype) batches, or of images only
-        when the folder has no tags.csv (then `spec.label_spec` is None);
-        and the `DataSpec`.
+        when the folder has no tag file (then `spec.label_spec` is None);
+        and the `DataSpec` (`spec.label_spec`: the one the labels follow).
 
     Raises:
         FileNotFoundError: `data_dir` does not exist.
-        ValueError: a bad argument, no image files, no file decodes, or a
-            bad tags.csv line (the message names the file and line).
+        ValueError: a bad argument, no image files, no file decodes, a
+            bad tag-file line (the message names the file and line), a bad
+            attributes.json, or an iCLEVR folder (use `iclevr`).
     """
     image_size = validation.check_image_size(image_size)
-    paths, labels = _list_tagged_folder(data_dir, label_spec,
-                                        ignore_unknown_tags)
+    paths, labels, label_spec = _list_tagged_folder(data_dir, label_spec,
+                                                    ignore_unknown_tags)
     spec = DataSpec(
         name=name, kind="image", sample_shape=(image_size, image_size, 3),
         label_spec=None if labels is None else label_spec,

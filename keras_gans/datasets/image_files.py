@@ -98,22 +98,26 @@ def no_images_error(folder, where=""):
 # Decoding.
 
 
-def square_resize(image, image_size):
+def square_resize(image, image_size, crop=True):
     """Centre-crops an image to a square and resizes it.
 
     Args:
         image: (H, W, C) tensor of any real or integer dtype, values in
             [0, 255].
         image_size: the output side.
+        crop: False resizes the whole image, squashing its aspect ratio:
+            for scenes whose objects may sit near the sides (iCLEVR's
+            320x240 pictures), where a crop would cut labelled objects off.
 
     Returns:
         float32 tensor (image_size, image_size, C), values in [0, 255].
     """
-    shape = tf.shape(image)
-    height, width = shape[0], shape[1]
-    side = tf.minimum(height, width)
-    image = image[(height - side) // 2:(height - side) // 2 + side,
-                  (width - side) // 2:(width - side) // 2 + side]
+    if crop:
+        shape = tf.shape(image)
+        height, width = shape[0], shape[1]
+        side = tf.minimum(height, width)
+        image = image[(height - side) // 2:(height - side) // 2 + side,
+                      (width - side) // 2:(width - side) // 2 + side]
     # Antialiasing: a 1024 px photo shrunk to 64 px without it aliases.
     image = tf.image.resize(
         tf.cast(image, "float32"), (image_size, image_size), antialias=True
@@ -121,21 +125,21 @@ def square_resize(image, image_size):
     return tf.clip_by_value(image, 0.0, 255.0)
 
 
-def _decode_file(path, image_size, channels):
+def _decode_file(path, image_size, channels, crop=True):
     """One file -> (image_size, image_size, channels) uint8."""
     # channels=3 for every file: GIFs decode as RGB only, and grayscale
     # and RGBA files become RGB (the alpha is dropped).
     image = tf.io.decode_image(
         tf.io.read_file(path), channels=3, expand_animations=False
     )
-    image = square_resize(image, image_size)
+    image = square_resize(image, image_size, crop)
     if channels == 1:
         image = tf.image.rgb_to_grayscale(image)
     image = tf.cast(tf.round(image), "uint8")
     return tf.ensure_shape(image, (image_size, image_size, channels))
 
 
-def decode_images(paths, image_size, channels, data_dir):
+def decode_images(paths, image_size, channels, data_dir, crop=True):
     """Decodes image files into memory, skipping those that fail.
 
     Args:
@@ -143,6 +147,8 @@ def decode_images(paths, image_size, channels, data_dir):
         image_size: the side of the square output.
         channels: 3 (RGB) or 1 (grayscale).
         data_dir: the folder, for messages (paths show relative to it).
+        crop: centre-crop to a square before resizing (False: squash the
+            whole image, see `square_resize`).
 
     Returns:
         (images, ok): uint8 array (M, image_size, image_size, channels) of
@@ -156,7 +162,8 @@ def decode_images(paths, image_size, channels, data_dir):
     indices = tf.data.Dataset.range(count)
     files = tf.data.Dataset.from_tensor_slices(tf.constant(paths))
     dataset = tf.data.Dataset.zip((indices, files)).map(
-        lambda i, path: (i, _decode_file(path, image_size, channels)),
+        lambda i, path: (i, _decode_file(path, image_size, channels,
+                                         crop)),
         # Each image lands at its index: the order they arrive in is free.
         num_parallel_calls=tf.data.AUTOTUNE, deterministic=False,
     )

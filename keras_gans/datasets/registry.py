@@ -9,6 +9,8 @@ samples are, so nothing downstream needs to know the dataset's name.
 - `shapes`: procedural scenes of 1-3 objects, or a tagged folder: images
   with 24 multi-hot labels.
 - `folder`: an image folder (`data_dir`); class sub-folders are labels.
+- `iclevr`: the iCLEVR course folder (`data_dir`: objects.json,
+  train.json, iclevr/*.png): multi-hot labels named by objects.json.
 - `mnist`, `fashion_mnist`, `cifar10`, `celeb_a`: tensorflow-datasets,
   class or multi-hot labels.
 """
@@ -24,6 +26,7 @@ from keras_gans.datasets.spec import mixture_spec
 
 from keras_gans.datasets import faces
 from keras_gans.datasets import folders
+from keras_gans.datasets import iclevr
 from keras_gans.datasets import mixtures
 from keras_gans.datasets import shapes
 from keras_gans.datasets import tfds_loaders
@@ -88,6 +91,7 @@ _DEFAULTS = {
                              conditional_remedies=_FACES_CONDITIONAL_REMEDIES),
     "shapes": DatasetDefaults("image", 64, 64, 3, 300, conditional_epochs=8),
     "folder": DatasetDefaults("image", 64, 64, 5, 1000),
+    "iclevr": DatasetDefaults("image", 64, 64, 5, 1000),
     "mnist": DatasetDefaults("image", 32, 64, 5, 1000),
     "fashion_mnist": DatasetDefaults("image", 32, 64, 5, 1000),
     "cifar10": DatasetDefaults("image", 32, 64, 5, 1000),
@@ -129,6 +133,11 @@ def check_options(name, data_dir, image_size):
             "dataset 'folder' reads images from data_dir (class "
             "sub-folders become labels): set it. Received: data_dir=None"
         )
+    if name == "iclevr" and data_dir is None:
+        raise ValueError(
+            "dataset 'iclevr' reads data_dir (objects.json, train.json and "
+            "iclevr/*.png): set it. Received: data_dir=None"
+        )
     image_size = image_size or defaults.image_size
     # The procedural sets draw at their own sizes; the other loaders resize
     # to any side the networks build.
@@ -158,6 +167,9 @@ def dataset_spec(name, data_dir=None, image_size=None,
         )
     if name == "folder":
         return folders.class_folder_spec(data_dir, image_size=image_size)
+    if name == "iclevr":
+        return iclevr.iclevr_spec(data_dir, image_size=image_size,
+                                  ignore_unknown_tags=ignore_unknown_tags)
     return tfds_loaders.tfds_spec(name, image_size=image_size)
 
 
@@ -170,9 +182,10 @@ def load_dataset(name, batch_size, seed=0, data_dir=None, image_size=None,
         batch_size: rows per batch (static, remainder dropped).
         seed: int, makes the data (and their order) deterministic.
         data_dir: where real data live: a face folder (`faces`, `shapes`:
-            images + tags.csv), an image folder (`folder`), or the
-            tensorflow-datasets directory. For `faces` and `shapes`, None
-            means the embedded procedural set.
+            images + tags.csv or tags_clean.csv, optionally
+            attributes.json), an iCLEVR folder (`iclevr`), an image folder
+            (`folder`), or the tensorflow-datasets directory. For `faces`
+            and `shapes`, None means the embedded procedural set.
         image_size: side of the images (default: the dataset's).
         start_batch: batches to skip: a resumed run continues the stream
             where its checkpoint left it.
@@ -213,6 +226,12 @@ def load_dataset(name, batch_size, seed=0, data_dir=None, image_size=None,
             data_dir, PROCEDURAL[name].LABEL_SPEC, batch_size, seed=seed,
             image_size=image_size, start_batch=start_batch,
             ignore_unknown_tags=ignore_unknown_tags, name=name,
+        )
+    if name == "iclevr":
+        return iclevr.load_iclevr(
+            data_dir, batch_size, seed=seed, image_size=image_size,
+            start_batch=start_batch,
+            ignore_unknown_tags=ignore_unknown_tags,
         )
     if name == "folder":
         return folders.load_class_folder(

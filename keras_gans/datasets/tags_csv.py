@@ -28,6 +28,27 @@ log = logging.getLogger("keras_gans")
 TAGS_FILE = "tags.csv"
 
 
+def read_lines(path):
+    """The lines of a UTF-8 text file (a byte-order mark dropped).
+
+    Raises:
+        ValueError: the file is not UTF-8 (the message names the file, the
+            line and the byte).
+    """
+    # utf-8-sig: spreadsheet programs start CSV files with a byte-order mark.
+    with open(path, "rb") as f:
+        data = f.read()
+    try:
+        return data.decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError as e:
+        line = data[:e.start].count(b"\n") + 1
+        raise ValueError(
+            f"{path}, line {line}: not UTF-8 text (byte 0x{data[e.start]:02x}"
+            f" at offset {e.start}): save the tags file as UTF-8. "
+            f"Received: path={path!r}"
+        ) from None
+
+
 def read_tags(path, label_spec, ignore_unknown_tags=False):
     """Reads a `tags.csv`.
 
@@ -49,19 +70,7 @@ def read_tags(path, label_spec, ignore_unknown_tags=False):
     """
     tags = {}
     skipped = []
-    # utf-8-sig: spreadsheet programs start CSV files with a byte-order mark.
-    with open(path, "rb") as f:
-        data = f.read()
-    try:
-        lines = data.decode("utf-8-sig").splitlines()
-    except UnicodeDecodeError as e:
-        line = data[:e.start].count(b"\n") + 1
-        raise ValueError(
-            f"{path}, line {line}: not UTF-8 text (byte 0x{data[e.start]:02x}"
-            f" at offset {e.start}): save the tags file as UTF-8. "
-            f"Received: path={path!r}"
-        ) from None
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(read_lines(path), start=1):
         if not line.strip():
             continue
         # The csv module unquotes `12,"blue hair, red eyes"`; the tags may

@@ -7,6 +7,9 @@
   distinct classes, class histograms.
 - `mode_coverage`: modes covered on 2-D Gaussian mixtures.
 - `inception`: InceptionV3 pool features from user-supplied weights.
+- `inception_graph`, `inception_score`: FID features and IS from the
+  2015 Inception graph file, as TTUR and improved-gan compute them.
+- `face_count`: faces an OpenCV cascade finds per 25 images.
 
 `keras_gans.evaluation` puts them together for a generator.
 """
