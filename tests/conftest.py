@@ -3,6 +3,7 @@
 Shared builders of tiny networks, configs and data are in tests/helpers.py.
 """
 
+import logging
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -37,3 +38,17 @@ def _float32_by_default():
         patch.setattr(hardware, "native_bfloat16", lambda: False)
         patch.setattr(hardware, "gpu_compute_capability", lambda: None)
         yield
+
+
+@pytest.fixture
+def logs(caplog):
+    """caplog on the "keras_gans" logger, even when run.py turned off its
+    propagation to the root logger."""
+    logger = logging.getLogger("keras_gans")
+    propagate = logger.propagate
+    logger.propagate = False
+    logger.addHandler(caplog.handler)
+    caplog.set_level(logging.INFO, logger="keras_gans")
+    yield caplog
+    logger.removeHandler(caplog.handler)
+    logger.propagate = propagate

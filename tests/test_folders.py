@@ -21,20 +21,6 @@ SHAPE_SPEC = LabelSpec.for_multi_hot(
 )
 
 
-@pytest.fixture
-def logs(caplog):
-    """caplog on the "keras_gans" logger, even when run.py turned off its
-    propagation to the root logger."""
-    logger = logging.getLogger("keras_gans")
-    propagate = logger.propagate
-    logger.propagate = False
-    logger.addHandler(caplog.handler)
-    caplog.set_level(logging.INFO, logger="keras_gans")
-    yield caplog
-    logger.removeHandler(caplog.handler)
-    logger.propagate = propagate
-
-
 def _random_images(count, size=16, channels=3, seed=0):
     rng = np.random.default_rng(seed)
     return rng.integers(0, 256, (count, size, size, channels), "uint8")

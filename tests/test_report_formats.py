@@ -3,7 +3,6 @@ tags_clean.csv + faces/, the iCLEVR course folder, and a tagged folder's
 own attributes.json (tiny folders written in tmp_path)."""
 
 import json
-import logging
 import os
 import shutil
 
@@ -63,20 +62,6 @@ USER_TAGS = ["silver hair gold eyes smile face",
              "silver hair green eyes frown face glasses"]
 HAIR_EYE_TAGS = [f"{h} hair" for h in faces.HAIR_COLORS] + [
     f"{e} eyes" for e in faces.EYE_COLORS]
-
-
-@pytest.fixture
-def logs(caplog):
-    """caplog on the "keras_gans" logger, even when run.py turned off its
-    propagation to the root logger."""
-    logger = logging.getLogger("keras_gans")
-    propagate = logger.propagate
-    logger.propagate = False
-    logger.addHandler(caplog.handler)
-    caplog.set_level(logging.INFO, logger="keras_gans")
-    yield caplog
-    logger.removeHandler(caplog.handler)
-    logger.propagate = propagate
 
 
 def _write_image(path, image):
