@@ -100,20 +100,6 @@ def test_remedy_flags_reach_the_config():
     assert config.generator_objective == "both" and config.raw_generator
 
 
-@pytest.mark.parametrize("preset", sorted(os.listdir(
-    os.path.join(ROOT, "flags", "presets"))))
-@flagsaver.flagsaver
-def test_presets_parse_and_resolve(preset, monkeypatch):
-    from keras_gans import config as config_lib
-
-    # Presets name each other relative to the repository root, where
-    # run.py is run from.
-    monkeypatch.chdir(ROOT)
-    config = parse(f"--flagfile=flags/presets/{preset}")
-    resolved = config_lib.resolve(config)
-    assert resolved.lr_decay == "linear" and resolved.batch_size == 128
-
-
 def run_cli(*argv, timeout=300):
     env = dict(os.environ, PYTHONPATH=ROOT)
     return subprocess.run(
