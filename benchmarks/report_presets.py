@@ -61,6 +61,14 @@ def _graded_cell(entry):
             f"({entry['min']:.3f}-{entry['max']:.3f})")
 
 
+def _cell(value):
+    if value is None:
+        return "-"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:.1f}" if abs(value) >= 100 else f"{value:.3f}"
+    return str(int(value)) if isinstance(value, float) else str(value)
+
+
 def table(presets, runs, metrics=None):
     """A Markdown table: a row per preset, a column per metric (default:
     every metric all runs have), then the graded sets' mean ± std."""
@@ -77,10 +85,7 @@ def table(presets, runs, metrics=None):
     for preset, result in zip(presets, results):
         cells = [f"`{preset}`"]
         for key in keys:
-            value = result["metrics"].get(key)
-            cells.append("-" if value is None else
-                         f"{value:.3f}" if isinstance(value, float)
-                         else str(value))
+            cells.append(_cell(result["metrics"].get(key)))
         cells += [_graded_cell(result["graded"][s]) for s in graded]
         lines.append("| " + " | ".join(cells) + " |")
     samples = results[0]["num_samples"]
@@ -101,12 +106,16 @@ def samples_figure(presets, runs, path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    pictures = [last_samples(run) for run in runs]
-    fig, axes = plt.subplots(1, len(runs), figsize=(4 * len(runs), 4.4),
-                             squeeze=False)
-    for ax, preset, picture in zip(axes[0], presets, pictures):
-        if picture:
-            ax.imshow(plt.imread(picture))
+    images = [plt.imread(p) if p else None
+              for p in (last_samples(run) for run in runs)]
+    # Each panel as tall as its grid is for its width, plus the title.
+    aspect = max((im.shape[0] / im.shape[1] for im in images
+                  if im is not None), default=1.0)
+    fig, axes = plt.subplots(1, len(runs), squeeze=False,
+                             figsize=(4 * len(runs), 4 * aspect + 0.5))
+    for ax, preset, image in zip(axes[0], presets, images):
+        if image is not None:
+            ax.imshow(image)
         ax.set_title(preset, fontsize=9)
         ax.axis("off")
     fig.tight_layout()
