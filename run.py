@@ -8,6 +8,7 @@
     python run.py --mode=eval --output_dir=runs/grid
     python run.py --mode=train_evaluator --dataset=folder --data_dir=DIR
     python run.py --mode=progress --output_dir=runs/grid
+    python run.py --mode=diagnose --output_dir=runs/grid
 
 All flags: python run.py --helpfull. The library (keras_gans/) reads no flags:
 this file turns them into one TrainConfig and calls the library's train_lib,
@@ -135,6 +136,14 @@ def _run_mode(config):
 
         png_path, gif_path = progress.write_progress(FLAGS.output_dir)
         print(f"Progress written to {png_path} and {gif_path}")
+    elif FLAGS.mode == "diagnose":
+        from keras_gans import doctor
+
+        path, found = doctor.diagnose_run(FLAGS.output_dir)
+        for diagnosis in found:
+            print(diagnosis.line())
+        print(f"Diagnosis written to {path}"
+              + ("" if found else ": no problem found."))
     elif FLAGS.mode == "dump_dataset":
         from keras_gans.datasets import dump
 

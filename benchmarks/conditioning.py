@@ -39,6 +39,7 @@ from keras_gans import evaluators  # noqa: E402
 from keras_gans import eval_lib  # noqa: E402
 from keras_gans import run_dir  # noqa: E402
 from keras_gans import samplers  # noqa: E402
+from keras_gans.doctor import reads_labels  # noqa: E402
 from keras_gans.metrics import classification  # noqa: E402
 
 
@@ -86,37 +87,13 @@ def infogan_figures(run, num, seed):
 def discriminator_reads_labels(run, num=1000, seed=0):
     """For each categorical attribute (or the class), the fraction of real
     images whose true labels D scores above the same labels with that
-    attribute moved to another value (uniformly)."""
+    attribute moved to another value (uniformly); see
+    `keras_gans.doctor.reads_labels`."""
     gan, config, spec = run_dir.load_gan(run)
     images, labels = samplers.real_samples(spec, num, seed=seed + 1,
                                              data_dir=config.data_dir)
-    label_spec = spec.label_spec
-    if label_spec.kind == "class":
-        columns = [("class", None, len(label_spec.names))]
-    elif label_spec.kind == "attributes":
-        columns = [(a.name, i, max(a.width, 2))
-                   for i, a in enumerate(label_spec.attributes)
-                   if not a.binary]
-    else:  # multi-hot: no single attribute to move
-        return {}
-
-    def logits(y):
-        return np.concatenate([np.asarray(gan.discriminator(
-            [images[i:i + 250], y[i:i + 250]], training=False))[:, 0]
-            for i in range(0, len(images), 250)])
-
-    true = logits(labels)
-    rng = np.random.default_rng(seed)
-    out = {}
-    for name, column, width in columns:
-        wrong = labels.copy()
-        shift = rng.integers(1, width, len(labels))
-        if column is None:
-            wrong = (wrong + shift) % width
-        else:
-            wrong[:, column] = (wrong[:, column] + shift) % width
-        out[f"d_reads/{name}"] = float(np.mean(true > logits(wrong)))
-    return out
+    return reads_labels.discriminator_reads_labels(
+        gan.discriminator, images, labels, spec.label_spec, seed=seed)
 
 
 def main():

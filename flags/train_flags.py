@@ -3,10 +3,11 @@
 from absl import flags
 
 from keras_gans import config as config_lib
+from keras_gans import config_checks
 
 flags.DEFINE_enum("mode", "train",
                   ["train", "sample", "export", "dump_dataset", "eval",
-                   "train_evaluator", "progress"],
+                   "train_evaluator", "progress", "diagnose"],
                   "train: train (resuming --output_dir) and export; "
                   "sample: write samples of a trained run; export: export "
                   "a trained run's generator; dump_dataset: write "
@@ -16,7 +17,9 @@ flags.DEFINE_enum("mode", "train",
                   "eval.md into <it>/eval; train_evaluator: train an "
                   "evaluator on --dataset's labelled data; progress: "
                   "write progress.png and progress.gif (the fixed-noise "
-                  "pictures at ten stages) into --output_dir.")
+                  "pictures at ten stages) into --output_dir; diagnose: "
+                  "read --output_dir's history and write diagnosis.md "
+                  "(what went wrong, from which step, what to try).")
 flags.DEFINE_string("output_dir", "runs/default",
                     "Run directory: checkpoints, samples, history, export.")
 flags.DEFINE_integer("epochs", None, "Epochs to train (in all, counting the "
@@ -60,6 +63,17 @@ flags.DEFINE_bool("tensorboard", False,
                   "(a resumed run continues its curves). View with "
                   "`tensorboard --logdir <output_dir>/tensorboard` "
                   "(pip install -e \".[tensorboard]\").")
+flags.DEFINE_enum("doctor", "on", list(config_checks.DOCTOR),
+                  "The training doctor: watch D's accuracy and scores, the "
+                  "gradient norms, the losses and (where the data allow) "
+                  "the modes, classes and MS-SSIM of a few hundred "
+                  "samples; log each problem found (D winning, "
+                  "divergence, oscillation, collapse, ignored labels) "
+                  "once, with the flags to try, and name it in "
+                  "history.csv's diagnosis column.")
+flags.DEFINE_integer("doctor_every_steps", 0,
+                     "Also diagnose every N global training steps (0: at "
+                     "epoch ends only).")
 flags.DEFINE_integer("sample_every_steps", 0,
                      "Also write the fixed-noise picture every N global "
                      "training steps, as samples/step_NNNNNNN.png, "

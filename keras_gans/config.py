@@ -50,7 +50,7 @@ RESUMABLE_FIELDS = (
     "on_divergence", "checkpoint_every_steps", "raw_generator", "truncation",
     "condition_file", "condition_draws",
     # Seeing training (what a run writes, not what it trains).
-    "tensorboard", "sample_every_steps",
+    "tensorboard", "sample_every_steps", "doctor", "doctor_every_steps",
 )
 # Metrics a run can keep its best checkpoint by (see keras_gans.evaluation;
 # "accuracy/hair" and "distinct/hair" style keys count by their root).
@@ -182,6 +182,9 @@ class TrainConfig:
     # ends only).
     tensorboard: bool = False
     sample_every_steps: int = 0
+    # The training doctor ("on"/"off", keras_gans.doctor), also every N steps.
+    doctor: str = "on"
+    doctor_every_steps: int = 0
     # Conditional models (cgan, acgan, infogan; keras_gans.layers.
     # conditioning). None: the variant's scheme.
     base_model: Optional[str] = None
@@ -346,15 +349,7 @@ def validate(config):
     validation.check_int("checkpoint_every_steps",
                          config.checkpoint_every_steps, minimum=0,
                          what="(0: at the end of each epoch only)")
-    # Seeing training.
-    if not isinstance(config.tensorboard, bool):
-        raise ValueError(
-            "tensorboard must be True or False. Received: "
-            f"tensorboard={config.tensorboard!r}")
-    validation.check_int("sample_every_steps", config.sample_every_steps,
-                         minimum=0,
-                         what="(the fixed-noise picture every N training "
-                              "steps; 0: at epoch ends only)")
+    config_checks.validate_seeing_training(config)
     for fmt in config.export_format:
         validation.check_choice("export_format", fmt, EXPORT_FORMATS)
     for name in ("epochs", "steps_per_epoch", "batch_size", "n_critic",

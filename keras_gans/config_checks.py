@@ -21,6 +21,27 @@ from keras_gans.networks import conditional
 from keras_gans.networks import dcgan
 from keras_gans.networks import sizing
 
+# The training doctor's settings (`TrainConfig.doctor`).
+DOCTOR = ("on", "off")
+
+
+def validate_seeing_training(config):
+    """TensorBoard, the picture interval, the training doctor's switch and
+    its step interval."""
+    if not isinstance(config.tensorboard, bool):
+        raise ValueError(
+            "tensorboard must be True or False. Received: "
+            f"tensorboard={config.tensorboard!r}")
+    validation.check_int("sample_every_steps", config.sample_every_steps,
+                         minimum=0,
+                         what="(the fixed-noise picture every N training "
+                              "steps; 0: at epoch ends only)")
+    validation.check_choice("doctor", config.doctor, DOCTOR)
+    validation.check_int("doctor_every_steps", config.doctor_every_steps,
+                         minimum=0,
+                         what="(also diagnose every N training steps; 0: "
+                              "at epoch ends only)")
+
 
 def validate_numbers(config):
     """Learning rates, Adam's betas and the loss weights in their ranges.

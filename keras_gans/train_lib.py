@@ -28,6 +28,7 @@ from keras_gans import callbacks as gan_callbacks
 from keras_gans import checkpoints
 from keras_gans import config as config_lib
 from keras_gans import datasets
+from keras_gans import doctor as doctor_lib
 from keras_gans import eval_lib
 from keras_gans import evaluation as evaluation_lib
 from keras_gans import hardware
@@ -299,7 +300,7 @@ def _fit(config, strategy, output_dir, chief, lr_scale=None,
 def _picture_and_history_callbacks(config, spec, output_dir, csv_path,
                                    initial_epoch, initial_batch=0):
     """The chief's callbacks: sample pictures, evaluation, keep-best,
-    TensorBoard, history CSV and its plots."""
+    the training doctor, TensorBoard, history CSV and its plots."""
     # Seeing training: TensorBoard logs the pictures (and, placed after
     # the evaluation, the logs it adds) at the run's global step.
     board = None
@@ -331,10 +332,20 @@ def _picture_and_history_callbacks(config, spec, output_dir, csv_path,
         if config.keep_best:
             callbacks.append(_keep_best(config, evaluate.keys, csv_path,
                                         output_dir, bool(initial_epoch)))
+    doctor = None
+    if config.doctor == "on":
+        # After the pictures and the evaluation (it reads their logs),
+        # before TensorBoard and the CSV (they record its signals).
+        doctor = doctor_lib.doctor_for_run(
+            config, spec, output_dir, initial_batch=initial_batch,
+            history_path=csv_path if initial_epoch else None, board=board)
+        callbacks.append(doctor)
     if board is not None:
         callbacks.append(board)
     return callbacks + [
-        gan_callbacks.HistoryCSV(csv_path, append=bool(initial_epoch)),
+        gan_callbacks.HistoryCSV(
+            csv_path, append=bool(initial_epoch),
+            text_columns=doctor and doctor.text_columns),
         gan_callbacks.LossPlot(
             csv_path, os.path.join(output_dir, "losses.png"),
             metric_columns=metric_columns,

@@ -61,12 +61,18 @@ class HistoryCSV(keras.callbacks.CSVLogger):
     Args:
         filename: the CSV file.
         append: continue an existing file (a resumed run).
+        text_columns: optional function `() -> {column: text}` of the
+            epoch's text cells (the doctor's `diagnosis`): written to the
+            file only, since Keras' progress bar averages every log.
     """
 
-    def __init__(self, filename, append=False):
+    def __init__(self, filename, append=False, text_columns=None):
         super().__init__(filename, append=append)
+        self.text_columns = text_columns
 
     def on_epoch_end(self, epoch, logs=None):
+        if self.text_columns is not None:
+            logs = dict(logs or {}, **self.text_columns())
         if self.keys is None and self.append and not self.append_header:
             self._merge_header(sorted((logs or {}).keys()))
         super().on_epoch_end(epoch, logs)

@@ -41,6 +41,7 @@ def _metadata(plugin_name, data_class):
 
 _SCALAR = _metadata("scalars", summary_pb2.DATA_CLASS_SCALAR)
 _IMAGE = _metadata("images", summary_pb2.DATA_CLASS_BLOB_SEQUENCE)
+_TEXT = _metadata("text", summary_pb2.DATA_CLASS_TENSOR)
 
 
 def write_scalar(tag, value, step):
@@ -103,6 +104,8 @@ class TensorBoardLog(keras.callbacks.Callback):
     - images: the pictures `SamplePictures` writes (pass `add_picture` as
       its `on_picture`), at their steps, tagged "samples" (and
       "samples/<grid name>").
+    - text: the training doctor's diagnoses (`add_text`), tagged
+      "doctor", at the step each began.
 
     Args:
         log_dir: the event files' directory (the run's tensorboard/).
@@ -188,6 +191,14 @@ class TensorBoardLog(keras.callbacks.Callback):
             pixels = np.asarray(picture.convert("RGB"))
         with self.writer.as_default():
             write_image(name, pixels, step)
+
+    def add_text(self, tag, text, step):
+        """Logs `text` (markdown) for TensorBoard's text plugin at global
+        `step` (the training doctor's diagnoses)."""
+        with self.writer.as_default():
+            tf.summary.write(tag, tf.constant(text), step=step,
+                             metadata=_TEXT)
+        self.writer.flush()
 
     def on_train_end(self, logs=None):
         del logs

@@ -2,7 +2,8 @@
 
 Variants (DCGAN, WGAN, WGAN-GP, LSGAN, SNGAN) are this class with a
 different loss, penalty, weight clipping and critic schedule wired in; see
-`keras_gans.models.variants`.
+`keras_gans.models.variants`. Each step also logs D's scores and accuracies
+and both gradient norms (`keras_gans.models.signals`).
 """
 
 import random
@@ -17,10 +18,11 @@ from keras_gans import penalties
 from keras_gans import validation
 from keras_gans.models import batches
 from keras_gans.models import remedies
+from keras_gans.models import signals
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class GAN(remedies.CollapseRemedies, keras.Model):
+class GAN(remedies.CollapseRemedies, signals.TrainingSignals, keras.Model):
     """A generator and a discriminator trained against each other by `fit`.
 
     Each `train_step` performs `n_critic` discriminator updates followed by
@@ -146,6 +148,7 @@ class GAN(remedies.CollapseRemedies, keras.Model):
         self.penalty_tracker = (
             keras.metrics.Mean(name="penalty") if self.penalty_fn else None
         )
+        self._init_signals()  # D's scores and accuracies, grad norms
         self.d_optimizer = None
         self.g_optimizer = None
         self.build()
@@ -253,7 +256,7 @@ class GAN(remedies.CollapseRemedies, keras.Model):
         trackers = [self.d_loss_tracker, self.g_loss_tracker]
         if self.penalty_tracker is not None:
             trackers.append(self.penalty_tracker)
-        return trackers
+        return trackers + self.signal_trackers
 
     # ------------------------------------------------------------------
     # The adversarial step.
@@ -326,6 +329,7 @@ class GAN(remedies.CollapseRemedies, keras.Model):
         fake = self._discriminator_view(fake, view_seeds[1])
         real_logits, real_aux = self._critic_outputs(real, labels)
         fake_logits, fake_aux = self._critic_outputs(fake, condition)
+        logits = (real_logits, fake_logits)  # the signals' (no extras)
         extra = self._extra_fake_logits(real, labels, extra_seed)
         if extra is not None:
             fake_logits = tf.concat([fake_logits, extra], axis=0)
@@ -344,7 +348,7 @@ class GAN(remedies.CollapseRemedies, keras.Model):
         aux = self._auxiliary_loss(real_aux, fake_aux, labels, condition)
         if aux is not None:
             d_loss = d_loss + aux
-        return d_loss, penalty
+        return d_loss, penalty, logits
 
     def _discriminator_step(self, real, labels, num_replicas):
         batch_size = tf.shape(real)[0]
@@ -355,7 +359,7 @@ class GAN(remedies.CollapseRemedies, keras.Model):
             self._generator_inputs(self._noise(batch_size, seeds[0]),
                                    condition), training=True)
         with tf.GradientTape() as tape:
-            d_loss, penalty = self._discriminator_loss(
+            d_loss, penalty, logits = self._discriminator_loss(
                 real, labels, fake, condition,
                 (seeds[1], seeds[2], seeds[4]))
             # Gradients are all-reduced with SUM across replicas; only a
@@ -363,6 +367,7 @@ class GAN(remedies.CollapseRemedies, keras.Model):
             scaled_loss = self.d_optimizer.scale_loss(d_loss / num_replicas)
         variables = self.discriminator.trainable_variables
         grads = tape.gradient(scaled_loss, variables)
+        self._track_discriminator(*logits, grads, num_replicas)
         self.d_optimizer.apply_gradients(zip(grads, variables))
         return d_loss, penalty
 
@@ -385,6 +390,7 @@ class GAN(remedies.CollapseRemedies, keras.Model):
             scaled_loss = self.g_optimizer.scale_loss(g_loss / num_replicas)
         variables = self.generator.trainable_variables
         grads = tape.gradient(scaled_loss, variables)
+        self._track_generator(grads, num_replicas)
         self.g_optimizer.apply_gradients(zip(grads, variables))
         self._update_moving_average()
         return g_loss
