@@ -7,6 +7,21 @@ TensorBoard curves need the step counted from the start of the whole run,
 so a resumed run continues its curves instead of starting again at 0.
 """
 
+import keras
+
+
+def tracker_states(model):
+    """{name: (total, count)} of the model's `keras.metrics.Mean` trackers:
+    the callbacks that log per-step values take the difference of two
+    snapshots, the mean over the steps between them (Keras' logs hold the
+    running mean since the epoch began)."""
+    states = {}
+    for metric in getattr(model, "metrics", ()):
+        if isinstance(metric, keras.metrics.Mean):
+            states[metric.name] = (float(metric.total.numpy()),
+                                   float(metric.count.numpy()))
+    return states
+
 
 class GlobalStep:
     """Counts train steps (batches) from the start of the run.

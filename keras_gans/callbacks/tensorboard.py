@@ -129,14 +129,6 @@ class TensorBoardLog(keras.callbacks.Callback):
             self._writer = tf.summary.create_file_writer(self.log_dir)
         return self._writer
 
-    def _tracker_states(self):
-        states = {}
-        for metric in getattr(self.model, "metrics", ()):
-            if isinstance(metric, keras.metrics.Mean):
-                states[metric.name] = (float(metric.total.numpy()),
-                                       float(metric.count.numpy()))
-        return states
-
     def on_train_begin(self, logs=None):
         del logs
         self.writer  # noqa: B018 (opens it: a run with no step has a dir)
@@ -145,11 +137,11 @@ class TensorBoardLog(keras.callbacks.Callback):
         self.steps.begin_epoch(epoch)
         # After `fit` reset the trackers (and RestoreTrackers put a
         # mid-epoch checkpoint's sums back): the next deltas start here.
-        self._trackers = self._tracker_states()
+        self._trackers = global_step.tracker_states(self.model)
 
     def on_train_batch_end(self, batch, logs=None):
         step = self.steps.after_batch(batch)
-        states = self._tracker_states()
+        states = global_step.tracker_states(self.model)
         tags, values = [], []
         for key, value in (logs or {}).items():
             value = _scalar(value)

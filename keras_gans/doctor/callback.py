@@ -109,17 +109,9 @@ class TrainingDoctor(keras.callbacks.Callback):
             for found in rules.find_problems(self.epochs, self.config):
                 self.diagnoses.setdefault(found.name, found)
 
-    def _tracker_states(self):
-        states = {}
-        for metric in getattr(self.model, "metrics", ()):
-            if isinstance(metric, keras.metrics.Mean):
-                states[metric.name] = (float(metric.total.numpy()),
-                                       float(metric.count.numpy()))
-        return states
-
     def _since_last_check(self):
         """{tracker: its mean over the steps since the last snapshot}."""
-        states = self._tracker_states()
+        states = global_step.tracker_states(self.model)
         row = {}
         for name, (total, count) in states.items():
             old_total, old_count = self._trackers.get(name, (0.0, 0.0))
@@ -162,7 +154,7 @@ class TrainingDoctor(keras.callbacks.Callback):
         self.steps.begin_epoch(epoch)
         # After `fit` reset the trackers (and RestoreTrackers put back a
         # mid-epoch checkpoint's sums): deltas start here.
-        self._trackers = self._tracker_states()
+        self._trackers = global_step.tracker_states(self.model)
         self._new = []
 
     def on_train_batch_end(self, batch, logs=None):
