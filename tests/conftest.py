@@ -40,6 +40,27 @@ def _float32_by_default():
         yield
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _no_doctor_probe(request):
+    """Trainings outside the doctor's own tests run the doctor's rules but
+    not its sample probe.
+
+    The probe renders a few hundred real images and scores them with the
+    data's evaluator when a run starts, and measures the generator's
+    samples every epoch: 5-10 s a run on 2 cores, most of a tiny test
+    training's time, measuring nothing the test checks.
+    tests/test_doctor*.py run it. Module-wide, so that module-scoped
+    fixtures' runs write the same history columns as the tests' runs."""
+    if request.module.__name__.split(".")[-1].startswith("test_doctor"):
+        yield
+        return
+    from keras_gans import doctor
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(doctor, "probe_for_run", lambda *args, **kwargs: None)
+        yield
+
+
 @pytest.fixture
 def logs(caplog):
     """caplog on the "keras_gans" logger, even when run.py turned off its

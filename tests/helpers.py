@@ -8,6 +8,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gans import builders
+from keras_gans import callbacks as gan_callbacks
 from keras_gans import config as config_lib
 from keras_gans import datasets
 from keras_gans.datasets import faces
@@ -102,3 +103,22 @@ def build(model, label_spec=faces.LABEL_SPEC, **overrides):
     """(compiled GAN, resolved config) through builders.build_gan."""
     config = resolved(model, **overrides)
     return builders.build_gan(config, data_spec(label_spec)), config
+
+
+def poison_at(monkeypatch, step, times=1):
+    """Sets a discriminator weight to NaN before generator step `step`
+    (1-based), the first `times` times that step is reached."""
+    hits = []
+    original = gan_callbacks.DivergenceGuard.on_train_batch_begin
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if (int(self.model.g_optimizer.iterations.numpy()) == step - 1
+                and len(hits) < times):
+            hits.append(step)
+            weight = self.model.discriminator.trainable_variables[0]
+            weight.assign(np.full(weight.shape, np.nan, "float32"))
+        return original(self, batch, logs)
+
+    monkeypatch.setattr(gan_callbacks.DivergenceGuard,
+                        "on_train_batch_begin", on_train_batch_begin)
+    return hits

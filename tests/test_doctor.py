@@ -188,6 +188,27 @@ def test_collapse_when_modes_are_lost():
     assert "doctor_modes fell to 3 from a peak of 8" in found.evidence
 
 
+def test_collapse_when_the_samples_never_spread_over_the_data():
+    """Counts far below the real data's, from a third of the run on."""
+    ring = config_of(epochs=1, steps_per_epoch=ROWS * STEPS_PER_ROW)
+    [found] = rules.find_problems(healthy(doctor_modes=np.full(ROWS, 3.0)),
+                                  ring)
+    # The first row past step 1,000 / 3, the first of two in a row.
+    assert (found.name, found.step) == ("collapse", 7 * STEPS_PER_ROW)
+    assert "doctor_modes 3 where as many real samples show 8" in (
+        found.evidence)
+    assert rules.find_problems(healthy(doctor_modes=np.full(ROWS, 7.0)),
+                               ring) == []
+    faces = dataclasses.replace(config_of("dcgan", "faces"), epochs=1,
+                                steps_per_epoch=ROWS * STEPS_PER_ROW)
+    few = healthy(doctor_classes=np.full(ROWS, 20.0),
+                  doctor_classes_real=np.full(ROWS, 100.0))
+    assert names(rules.find_problems(few, faces)) == ["collapse"]
+    enough = healthy(doctor_classes=np.full(ROWS, 80.0),
+                     doctor_classes_real=np.full(ROWS, 100.0))
+    assert rules.find_problems(enough, faces) == []
+
+
 def test_collapse_when_samples_grow_alike():
     timeline = healthy(doctor_ms_ssim=after(15, 0.2, 0.7))
     [found] = rules.find_problems(timeline, config_of("dcgan", "faces"))
@@ -255,6 +276,21 @@ def test_remedies_fit_the_model_and_the_loss():
         "ignores_labels", config_of("acgan", "faces")))
 
 
+def test_collapse_remedies_come_in_the_study_s_order():
+    """Packing, then DiffAugment (images), before the rest; minibatch std
+    only for a discriminator without batch norm (where the study measured
+    no gain)."""
+    assert remedy_flags("collapse", config_of())[:2] == (
+        "--pack=2", "--ema_decay=0.999")
+    faces = config_of(dataset="faces", pack=1)
+    assert faces.d_normalization == "batch"
+    assert remedy_flags("collapse", faces)[:2] == (
+        "--pack=2", "--diff_augment=translation,cutout")
+    assert "--minibatch_std=4" not in remedy_flags("collapse", faces)
+    assert "--minibatch_std=4" in remedy_flags(
+        "collapse", config_of(dataset="faces", d_normalization="layer"))
+
+
 @pytest.mark.parametrize("model, dataset", [
     ("dcgan", "ring"), ("wgan", "ring"), ("wgan_gp", "grid"),
     ("cgan", "faces"), ("acgan", "faces"), ("infogan", "faces")])
@@ -285,7 +321,7 @@ def test_the_next_run_adds_the_remedies_to_the_run_s_own_flags():
     assert command.startswith("python run.py --model=dcgan --dataset=ring "
                               "--output_dir=runs/ring_next ")
     assert "--epochs=7 --label_smoothing=0.1" in command
-    assert added == "--d_learning_rate=5e-05 --minibatch_std=4"
+    assert added == "--d_learning_rate=5e-05 --pack=2"
     assert command.endswith(added)
 
 
@@ -325,10 +361,10 @@ def test_diagnose_writes_the_table_the_curves_and_the_next_run(tmp_path):
                                                  ("divergence", 50)]
     text = open(path).read()
     assert "| **collapse**: the generator collapses | 40 |" in text
-    assert "`--minibatch_std=4`" in text
+    assert "`--pack=2`" in text
     assert "![the signals against the step](diagnosis.png)" in text
     assert (f"--output_dir={tmp_path}_next --steps_per_epoch=10 "
-            "--minibatch_std=4 --d_learning_rate=2e-05 "
+            "--pack=2 --d_learning_rate=2e-05 "
             "--g_learning_rate=2e-05") in text
     assert os.path.getsize(tmp_path / report.PICTURE_FILE) > 0
 

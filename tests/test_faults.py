@@ -16,6 +16,7 @@ from keras_gans import checkpoints
 from keras_gans import run_dir
 from keras_gans import train_lib
 from tests.helpers import generator_weights
+from tests.helpers import poison_at
 from tests.helpers import tiny_config
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -148,25 +149,6 @@ def test_mid_epoch_checkpoint_resumes_exactly(tmp_path, straight,
 
 
 # NaN and inf.
-
-
-def poison_at(monkeypatch, step, times=1):
-    """Sets a discriminator weight to NaN before generator step `step`
-    (1-based), the first `times` times that step is reached."""
-    hits = []
-    original = gan_callbacks.DivergenceGuard.on_train_batch_begin
-
-    def on_train_batch_begin(self, batch, logs=None):
-        if (int(self.model.g_optimizer.iterations.numpy()) == step - 1
-                and len(hits) < times):
-            hits.append(step)
-            weight = self.model.discriminator.trainable_variables[0]
-            weight.assign(np.full(weight.shape, np.nan, "float32"))
-        return original(self, batch, logs)
-
-    monkeypatch.setattr(gan_callbacks.DivergenceGuard,
-                        "on_train_batch_begin", on_train_batch_begin)
-    return hits
 
 
 def test_nan_rolls_back_and_retries_with_lower_learning_rates(

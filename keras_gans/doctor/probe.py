@@ -7,7 +7,7 @@ differ by the generator only) and measures what the data allow:
 
 | key | data | what |
 |---|---|---|
-| `doctor_modes` | 2-D mixtures | modes nearest to at least `MODE_SHARE` of the samples |
+| `doctor_modes`, `doctor_modes_real` | 2-D mixtures | modes nearest to at least `MODE_SHARE` of the samples, and the mixture's modes |
 | `doctor_ms_ssim`, `doctor_ms_ssim_real` | images | mean MS-SSIM of sample pairs (within a requested label for label-conditional models), and of real pairs drawn the same way |
 | `doctor_classes`, `doctor_classes_real` | images with an evaluator | distinct classes (label combinations) the evaluator sees, among the samples and among as many real images |
 | `doctor_label_gain` | label-conditional models with an evaluator | (accuracy - chance) / (real accuracy - chance) of the requested labels: 0 ignores them, 1 draws them as clearly as real images |
@@ -136,7 +136,8 @@ class SampleProbe:
             counts = np.bincount(np.argmin(distance, axis=1),
                                  minlength=len(self.spec.modes))
             return {"doctor_modes": float(np.sum(
-                counts >= MODE_SHARE * len(samples)))}
+                counts >= MODE_SHARE * len(samples))),
+                "doctor_modes_real": float(len(self.spec.modes))}
         images = samplers.as_float_images(samples)
         out = dict(self.anchors)
         out["doctor_ms_ssim"] = ms_ssim_lib.mean_ms_ssim(

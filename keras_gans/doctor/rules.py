@@ -27,6 +27,8 @@ import math
 
 import numpy as np
 
+from keras_gans import datasets
+
 # d_wins (provisional until calibrated): D's accuracy on real and on fake
 # samples both at least this, for this many rows in a row ...
 D_WINS_ACCURACY = 0.95
@@ -66,6 +68,15 @@ COLLAPSE_KEEP = 0.5
 COLLAPSE_MIN_LOST = 2
 COLLAPSE_MIN_PEAK = 4
 COLLAPSE_COUNTS = ("doctor_modes", "doctor_classes")
+# ... or a diversity count at most this share of the real data's (as
+# many real samples, `doctor_*_real`) for this many rows in a row, once
+# this share of the run's steps, and this many, are done: a generator
+# that never spread over the data has collapsed too, though it lost
+# nothing (every run starts with few, hence the wait) ...
+COVERAGE_SHARE = {"doctor_modes": 0.75, "doctor_classes": 0.5}
+COVERAGE_ROWS = 2
+COVERAGE_AFTER = 1 / 3
+COVERAGE_AFTER_STEP = 300
 # ... or the samples' MS-SSIM this much above the real data's, and this
 # much above its own lowest value so far (an untrained generator's
 # samples can look alike from the start).
@@ -233,13 +244,38 @@ def _losses_finite(timeline, row):
     return True
 
 
+def _short_of_the_data(timeline, config, name, values):
+    """(row, evidence) where count `name` stays far below the real
+    data's, or None."""
+    real = timeline.column(name + "_real")
+    if real is None and name == "doctor_modes":
+        # A history from before the probe logged the mixture's modes.
+        modes = datasets.dataset_spec(config.dataset).modes
+        real = None if modes is None else np.full(len(values),
+                                                  float(len(modes)))
+    if real is None:
+        return None
+    total = int(config.epochs) * int(config.steps_per_epoch)
+    short = ((timeline.steps >= max(COVERAGE_AFTER * total,
+                                    COVERAGE_AFTER_STEP))
+             & np.isfinite(values)
+             & (values <= COVERAGE_SHARE[name] * real))
+    start = _first_run(short, COVERAGE_ROWS)
+    if start is None or not _losses_finite(timeline, start):
+        return None
+    return start, (f"{name} {_fmt(values[start])} where as many real "
+                   f"samples show {_fmt(real[start])}")
+
+
 def collapse(timeline, config):
-    del config
     found = []  # (row, evidence)
     for name in COLLAPSE_COUNTS:
         values = timeline.column(name)
         if values is None:
             continue
+        short = _short_of_the_data(timeline, config, name, values)
+        if short is not None:
+            found.append(short)
         peak = np.fmax.accumulate(np.where(np.isfinite(values), values,
                                            -np.inf))
         lost = ((peak >= COLLAPSE_MIN_PEAK) & np.isfinite(values)

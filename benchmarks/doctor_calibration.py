@@ -1,0 +1,216 @@
+"""Calibrates the training doctor: how often each diagnosis fires on runs
+that fail and on runs that do not, and what following its advice changed.
+
+The runs (`RUNS`) are fixed: runs made to fail (a discriminator with 100x
+its learning rate), the collapse study's and the course reports' failing
+settings (the presets), and the library's healthy defaults. Each trains
+with `python run.py` into runs/doctor_calibration/<name> (a finished run
+resumes to its end: nothing is retrained), then its history.csv is
+diagnosed with the rules as they are now (`doctor.diagnose`, the same
+verdicts `--mode=diagnose` reaches: thresholds can be changed and the
+table recomputed with `--no_train`). With `--follow_advice` each failing
+run that got a diagnosis trains again as `<name>_advice`, with the
+remedies `--mode=diagnose` suggests for its next run
+(`remedies.next_run_command`), and a second table compares the two.
+
+    python benchmarks/doctor_calibration.py                 # every run
+    python benchmarks/doctor_calibration.py --runs=collapse,ring --follow_advice
+    python benchmarks/doctor_calibration.py --no_train      # re-diagnose
+
+"What it drew" comes from the doctor's own sample checks in the last
+epoch's row (256 samples: distinct classes and mean MS-SSIM beside the
+real data's, modes covered on the mixtures); `--mode=eval` gives the
+fuller picture of any of the runs. Run it alone: two trainings on 2 cores
+halve each other.
+"""
+
+import argparse
+import collections
+import math
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+
+from report_presets import _python  # noqa: E402
+
+from keras_gans import run_dir  # noqa: E402
+from keras_gans.doctor import remedies, report, rules  # noqa: E402
+from keras_gans.doctor import timeline as timeline_lib  # noqa: E402
+
+OUTPUT = "runs/doctor_calibration"
+
+Run = collections.namedtuple("Run", "name failing why flags")
+
+# Cheap enough for 2 cores: the 2-D mixtures at their full 6,000 steps
+# (in epochs of 600), the faces at 32x32 (a quarter of the 64x64 step)
+# and 600-900 steps in epochs of 100. Each has at least 6 epoch rows, so
+# a problem has rows to begin in.
+POINTS = ["--epochs=10", "--steps_per_epoch=600"]
+FACES = ["--dataset=faces", "--image_size=32", "--steps_per_epoch=100"]
+RUNS = (
+    Run("ring_d_lr_100x", True, "made to fail: DCGAN on the ring, D's "
+        "learning rate 100x (2e-2)",
+        ["--model=dcgan", "--dataset=ring", "--d_learning_rate=2e-2",
+         *POINTS]),
+    Run("ring_wgan_gp_adam", True, "the collapse study's `wgan_gp` row on "
+        "the ring: DCGAN's Adam and one critic step (2/8 modes)",
+        ["--model=dcgan", "--dataset=ring", "--loss=wasserstein",
+         "--penalty=gradient_penalty", *POINTS]),
+    Run("grid_wgan_gp_adam", True, "the same row on the grid (2.5/25 "
+        "modes)",
+        ["--model=dcgan", "--dataset=grid", "--loss=wasserstein",
+         "--penalty=gradient_penalty", *POINTS]),
+    Run("ring_wgan_gp_paper", True, "WGAN-GP with the paper's lambda 10 "
+        "and 1e-4 on the ring (4/8 modes in the study)",
+        ["--model=wgan_gp", "--dataset=ring", "--gp_weight=10",
+         "--d_learning_rate=1e-4", "--g_learning_rate=1e-4", *POINTS]),
+    Run("faces_d_lr_100x", True, "made to fail: DCGAN on 32x32 faces, D's "
+        "learning rate 100x (2e-2)",
+        ["--model=dcgan", *FACES, "--d_learning_rate=2e-2", "--epochs=6"]),
+    Run("faces_collapse", True, "the collapse study's baseline "
+        "(`dcgan_wgan/collapse`; at 64x64 9/12 hair, MS-SSIM 0.48 against "
+        "the real 0.20), at 32x32",
+        ["--flagfile=flags/presets/dcgan_wgan/collapse.cfg", *FACES,
+         "--epochs=9"]),
+    Run("ring", False, "`python run.py --dataset=ring` (8/8 modes)",
+        ["--model=dcgan", "--dataset=ring", *POINTS]),
+    Run("ring_wgan_gp", False, "`--model=wgan_gp --dataset=ring`, its "
+        "point-data default (8/8 modes)",
+        ["--model=wgan_gp", "--dataset=ring", *POINTS]),
+    Run("grid_lsgan", False, "`--model=lsgan --dataset=grid` (the "
+        "README's grid run)",
+        ["--model=lsgan", "--dataset=grid", *POINTS]),
+    Run("grid_wgan_gp", False, "`--model=wgan_gp --dataset=grid` (25/25 "
+        "modes in the study)",
+        ["--model=wgan_gp", "--dataset=grid", *POINTS]),
+    Run("faces_default", False, "`python run.py` (DCGAN on faces, packed) "
+        "at 32x32",
+        ["--model=dcgan", *FACES, "--epochs=9"]),
+    Run("faces_diff_augment", False, "the collapse baseline with "
+        "DiffAugment (`dcgan_wgan/collapse_diff_augment`; 12/12 hair, "
+        "11/11 eyes at 64x64), at 32x32",
+        ["--flagfile=flags/presets/dcgan_wgan/collapse_diff_augment.cfg",
+         *FACES, "--epochs=9"]),
+    Run("faces_acgan", False, "the quick start's ACGAN at 32x32, half its "
+        "schedule",
+        ["--model=acgan", *FACES, "--epochs=12"]),
+)
+
+
+def _last(timeline, name):
+    values = timeline.column(name)
+    if values is None:
+        return None
+    finite = [v for v in values if math.isfinite(v)]
+    return finite[-1] if finite else None
+
+
+def drew(timeline):
+    """What the last epoch's sample checks saw, in a few words."""
+    parts = []
+    modes = _last(timeline, "doctor_modes")
+    if modes is not None:
+        parts.append(f"{modes:.0f} modes")
+    for name, word in (("doctor_classes", "classes"),
+                       ("doctor_ms_ssim", "MS-SSIM")):
+        value, real = _last(timeline, name), _last(timeline, name + "_real")
+        if value is not None:
+            fmt = "{:.0f}" if name == "doctor_classes" else "{:.2f}"
+            parts.append(f"{word} {fmt.format(value)}"
+                         + (f" (real {fmt.format(real)})"
+                            if real is not None else ""))
+    gain = _last(timeline, "doctor_label_gain")
+    if gain is not None:
+        parts.append(f"label gain {gain:.2f}")
+    losses = [timeline.column(k) for k in ("d_loss", "g_loss")]
+    if any(v is not None and not all(map(math.isfinite, v)) for v in losses):
+        parts.append("losses not finite")
+    return ", ".join(parts) or "-"
+
+
+def diagnosed(directory):
+    """(config, timeline, diagnoses by step) of a run directory."""
+    config = run_dir.read_config(directory)
+    timeline = timeline_lib.Timeline.from_csv(
+        os.path.join(directory, run_dir.HISTORY_FILE),
+        config.steps_per_epoch)
+    return config, timeline, report.diagnose(timeline, config)
+
+
+def _names(found):
+    return ", ".join(f"{d.name}@{d.step}" for d in found) or "none"
+
+
+def train(run, directory, extra=()):
+    _python("run.py", *run.flags, *extra, f"--output_dir={directory}",
+            "--verbose=2")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", default="",
+                        help="names of RUNS, comma-separated (default all)")
+    parser.add_argument("--no_train", action="store_true",
+                        help="diagnose the runs already there")
+    parser.add_argument("--follow_advice", action="store_true",
+                        help="train each diagnosed failing run again with "
+                             "the suggested remedies")
+    args = parser.parse_args(argv)
+    chosen = [r for r in RUNS
+              if not args.runs or r.name in args.runs.split(",")]
+    rows, fired = [], {True: collections.Counter(),
+                       False: collections.Counter()}
+    totals = collections.Counter()
+    results = {}
+    for run in chosen:
+        directory = os.path.join(ROOT, OUTPUT, run.name)
+        if not args.no_train:
+            train(run, directory)
+        if not os.path.exists(os.path.join(directory, run_dir.HISTORY_FILE)):
+            print(f"skipped {run.name}: not trained", flush=True)
+            continue
+        config, timeline, found = diagnosed(directory)
+        results[run.name] = (config, timeline, found)
+        totals[run.failing] += 1
+        for name in {d.name for d in found} | ({"any"} if found else set()):
+            fired[run.failing][name] += 1
+        rows.append(f"| `{run.name}` | {'failing' if run.failing else 'healthy'}"
+                    f" | {run.why} | {timeline.steps[-1]} | {_names(found)} "
+                    f"| {drew(timeline)} |")
+    print("\n| run | by design | what it is | steps | diagnoses (first step) "
+          "| what it drew (last epoch, 256 samples) |")
+    print("|---|---|---|---|---|---|")
+    print("\n".join(rows))
+    print("\n| diagnosis | fires on failing runs | fires on healthy runs |")
+    print("|---|---|---|")
+    for name in (*rules.RULES, "any"):
+        print(f"| {name} | {fired[True][name]}/{totals[True]} "
+              f"| {fired[False][name]}/{totals[False]} |")
+    if not args.follow_advice:
+        return
+    print("\n| run | advice followed | diagnoses before -> after "
+          "| drew before -> after |")
+    print("|---|---|---|---|")
+    for run in chosen:
+        if not run.failing or not results.get(run.name, (0, 0, ()))[2]:
+            continue
+        config, timeline, found = results[run.name]
+        _, added = remedies.next_run_command(config, found)
+        directory = os.path.join(ROOT, OUTPUT, run.name + "_advice")
+        if not args.no_train:
+            train(run, directory, added.split())
+        if not os.path.exists(os.path.join(directory, run_dir.HISTORY_FILE)):
+            continue
+        _, after, found_after = diagnosed(directory)
+        print(f"| `{run.name}` | `{added}` | {_names(found)} -> "
+              f"{_names(found_after)} | {drew(timeline)} -> {drew(after)} |",
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()
