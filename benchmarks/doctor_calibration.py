@@ -8,8 +8,8 @@ with `python run.py` into runs/doctor_calibration/<name> (a finished run
 resumes to its end: nothing is retrained), then its history.csv is
 diagnosed with the rules as they are now (`doctor.diagnose`, the same
 verdicts `--mode=diagnose` reaches: thresholds can be changed and the
-table recomputed with `--no_train`). With `--follow_advice` each failing
-run that got a diagnosis trains again as `<name>_advice`, with the
+table recomputed with `--no_train`). With `--follow_advice` each run
+that got a diagnosis trains again as `<name>_advice`, with the
 remedies `--mode=diagnose` suggests for its next run
 (`remedies.next_run_command`), and a second table compares the two.
 
@@ -158,11 +158,17 @@ def main(argv=None):
     parser.add_argument("--no_train", action="store_true",
                         help="diagnose the runs already there")
     parser.add_argument("--follow_advice", action="store_true",
-                        help="train each diagnosed failing run again with "
-                             "the suggested remedies")
+                        help="train each diagnosed run again with the "
+                             "suggested remedies")
     args = parser.parse_args(argv)
-    chosen = [r for r in RUNS
-              if not args.runs or r.name in args.runs.split(",")]
+    by_name = {r.name: r for r in RUNS}
+    unknown = [n for n in args.runs.split(",") if n and n not in by_name]
+    if unknown:
+        raise SystemExit(f"--runs: unknown {', '.join(unknown)}; the runs "
+                         f"are {', '.join(by_name)}")
+    # In the order asked for.
+    chosen = ([by_name[n] for n in args.runs.split(",")] if args.runs
+              else list(RUNS))
     rows, fired = [], {True: collections.Counter(),
                        False: collections.Counter()}
     totals = collections.Counter()
@@ -197,7 +203,7 @@ def main(argv=None):
           "| drew before -> after |")
     print("|---|---|---|---|")
     for run in chosen:
-        if not run.failing or not results.get(run.name, (0, 0, ()))[2]:
+        if not results.get(run.name, (0, 0, ()))[2]:
             continue
         config, timeline, found = results[run.name]
         _, added = remedies.next_run_command(config, found)

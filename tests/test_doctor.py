@@ -199,14 +199,13 @@ def test_collapse_when_the_samples_never_spread_over_the_data():
         found.evidence)
     assert rules.find_problems(healthy(doctor_modes=np.full(ROWS, 7.0)),
                                ring) == []
+    # Classes are not compared with the data's (uncalibrated): only a
+    # fall from their peak counts.
     faces = dataclasses.replace(config_of("dcgan", "faces"), epochs=1,
                                 steps_per_epoch=ROWS * STEPS_PER_ROW)
     few = healthy(doctor_classes=np.full(ROWS, 20.0),
                   doctor_classes_real=np.full(ROWS, 100.0))
-    assert names(rules.find_problems(few, faces)) == ["collapse"]
-    enough = healthy(doctor_classes=np.full(ROWS, 80.0),
-                     doctor_classes_real=np.full(ROWS, 100.0))
-    assert rules.find_problems(enough, faces) == []
+    assert rules.find_problems(few, faces) == []
 
 
 def test_collapse_when_samples_grow_alike():

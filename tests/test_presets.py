@@ -137,3 +137,17 @@ def test_collapse_presets_are_the_studys_rows(preset, row, at_root):
     ignore = {"output_dir": "", "verbose": 1}
     assert (dataclasses.replace(got, **ignore)
             == dataclasses.replace(expected, **ignore))
+
+
+@flagsaver.flagsaver
+def test_doctor_calibration_runs_resolve(at_root):
+    """benchmarks/doctor_calibration.py's runs parse and resolve (its
+    presets included), each with at least 6 epochs for the rules to read,
+    and the healthy and failing sets are both there."""
+    calibration = _benchmark("doctor_calibration")
+    for run in calibration.RUNS:
+        FLAGS.unparse_flags()
+        FLAGS(["run.py", *run.flags, "--output_dir=runs/x"])
+        config = config_lib.resolve(config_flags.config_from_flags(FLAGS))
+        assert config.epochs >= 6, run.name
+    assert {run.failing for run in calibration.RUNS} == {True, False}

@@ -5,8 +5,8 @@ says what to try.
   accuracies, the gradient norms), in every run's logs.
 - `probe`: sample-based signals (modes, classes, MS-SSIM, labels).
 - `timeline`: a run's signals over its steps; `rules`: the diagnoses
-  (their thresholds are provisional until calibrated); `remedies`: the
-  flags to try, fitted to the run.
+  (thresholds checked by benchmarks/doctor_calibration.py); `remedies`:
+  the flags to try, fitted to the run.
 - `callback.TrainingDoctor`: all of it during training (`--doctor=on`,
   the default); `report.diagnose_run`: afterwards (`--mode=diagnose`).
 

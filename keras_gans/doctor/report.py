@@ -133,8 +133,8 @@ def _markdown(output_dir, config, timeline, diagnoses, extra, picture):
     lines.append("")
     everything = diagnoses + extra
     if not everything:
-        lines += ["**No problem found**: by the doctor's (provisional) "
-                  "thresholds the run trained healthily.", ""]
+        lines += ["**No problem found**: by the doctor's thresholds the "
+                  "run trained healthily.", ""]
     else:
         lines += ["| problem | began at step | evidence | what to try |",
                   "|---|---|---|---|"]
@@ -158,8 +158,9 @@ def _markdown(output_dir, config, timeline, diagnoses, extra, picture):
     else:
         lines.append("The same run (nothing to change):")
     lines += ["", "```", command, "```", "",
-              "The thresholds are provisional until calibrated "
-              "(`keras_gans/doctor/rules.py`).", ""]
+              "The thresholds are in `keras_gans/doctor/rules.py`; how "
+              "often each diagnosis fired on failing and healthy runs is "
+              "in the README (\"The training doctor\").", ""]
     return "\n".join(lines)
 
 
