@@ -114,6 +114,9 @@ def drew(timeline):
     modes = _last(timeline, "doctor_modes")
     if modes is not None:
         parts.append(f"{modes:.0f} modes")
+        quality = _last(timeline, "high_quality")
+        if quality is not None:  # of the epoch's evaluation samples
+            parts.append(f"{quality:.0%} high quality")
     for name, word in (("doctor_classes", "classes"),
                        ("doctor_ms_ssim", "MS-SSIM")):
         value, real = _last(timeline, name), _last(timeline, name + "_real")
