@@ -47,8 +47,8 @@ def _no_doctor_probe(request):
 
     The probe renders a few hundred real images and scores them with the
     data's evaluator when a run starts, and measures the generator's
-    samples every epoch: 5-10 s a run on 2 cores, most of a tiny test
-    training's time, measuring nothing the test checks.
+    samples every epoch: about 8 s of a one-step faces run's 33-40 s on
+    2 cores (README, "Development"), measuring nothing the test checks.
     tests/test_doctor*.py run it. Module-wide, so that module-scoped
     fixtures' runs write the same history columns as the tests' runs."""
     if request.module.__name__.split(".")[-1].startswith("test_doctor"):

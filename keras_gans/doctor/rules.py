@@ -12,7 +12,7 @@ remedies are chosen afterwards, for the run's config
 | `d_wins` | D calls nearly every real and fake right for a while, and its scores are far apart for its loss (or G's gradient has faded to a tenth of its early norm) |
 | `divergence` | a loss or a gradient norm is NaN or inf, or has grown by two orders of magnitude over its early value |
 | `oscillation` | a loss swings up and down, every row, by much of its own size |
-| `collapse` | the modes or classes the samples cover fall to half their peak, or the samples' MS-SSIM climbs above the real data's, while the losses stay finite |
+| `collapse` | the modes or classes the samples cover fall to half their peak, or the modes stay far below the mixture's, or the samples' MS-SSIM climbs above the real data's, while the losses stay finite |
 | `ignores_labels` | a conditional model's samples show their labels no better than chance, or a cGAN's D scores the true labels no higher than wrong ones |
 
 The thresholds below are named constants. `d_wins` and `collapse` were
@@ -30,8 +30,8 @@ import numpy as np
 
 from keras_gans import datasets
 
-# d_wins: D's accuracy on real and on fake
-# samples both at least this, for this many rows in a row ...
+# d_wins: D's accuracy on real and on fake samples both at least this,
+# for this many rows in a row ...
 D_WINS_ACCURACY = 0.95
 D_WINS_ROWS = 2
 # ... and either its mean real and fake scores this far apart (per loss:
@@ -60,9 +60,9 @@ OSCILLATION_SWING = 0.5
 OSCILLATION_FLOOR = 0.1
 OSCILLATION_COLUMNS = ("d_loss", "g_loss")
 
-# collapse: a diversity count (modes, classes) at or below
-# this fraction of its peak so far, having lost at least this many from a
-# peak of at least this many ... (Not `modes_covered`: it counts modes
+# collapse: a diversity count (modes, classes) at or below this fraction
+# of its peak so far, having lost at least this many from a peak of at
+# least this many ... (Not `modes_covered`: it counts modes
 # holding high-quality samples, which comes and goes with sample quality
 # early in a healthy run; `doctor_modes` counts where the samples are.)
 COLLAPSE_KEEP = 0.5
