@@ -38,7 +38,6 @@ from report_presets import _python  # noqa: E402
 
 from keras_gans import run_dir  # noqa: E402
 from keras_gans.doctor import remedies, report, rules  # noqa: E402
-from keras_gans.doctor import timeline as timeline_lib  # noqa: E402
 
 OUTPUT = "runs/doctor_calibration"
 
@@ -136,10 +135,7 @@ def drew(timeline):
 
 def diagnosed(directory):
     """(config, timeline, diagnoses by step) of a run directory."""
-    config = run_dir.read_config(directory)
-    timeline = timeline_lib.Timeline.from_csv(
-        os.path.join(directory, run_dir.HISTORY_FILE),
-        config.steps_per_epoch)
+    config, timeline = report.read_run(directory)
     return config, timeline, report.diagnose(timeline, config)
 
 

@@ -164,11 +164,8 @@ def _markdown(output_dir, config, timeline, diagnoses, extra, picture):
     return "\n".join(lines)
 
 
-def diagnose_run(output_dir):
-    """Diagnoses the run in `output_dir`; writes diagnosis.md and .png.
-
-    Returns:
-        (path of diagnosis.md, the list of `rules.Diagnosis`, by step).
+def read_run(output_dir):
+    """(resolved config, epoch `Timeline`) of the run in `output_dir`.
 
     Raises:
         ValueError: the directory holds no history.csv, or one without
@@ -182,8 +179,23 @@ def diagnose_run(output_dir):
             "reads the history a training run writes there (after its "
             f"first epoch). Received: output_dir={output_dir!r}")
     config = run_dir.read_config(output_dir)
-    timeline = timeline_lib.Timeline.from_csv(csv_path,
-                                              config.steps_per_epoch)
+    return config, timeline_lib.Timeline.from_csv(csv_path,
+                                                  config.steps_per_epoch)
+
+
+def diagnose_run(output_dir):
+    """Diagnoses the run in `output_dir`; writes diagnosis.md and .png.
+
+    Returns:
+        (path of diagnosis.md, the list of `rules.Diagnosis`, by step).
+
+    Raises:
+        ValueError: the directory holds no history.csv, or one without
+            epochs.
+        FileNotFoundError: it holds no config.json.
+    """
+    config, timeline = read_run(output_dir)
+    csv_path = os.path.join(output_dir, run_dir.HISTORY_FILE)
     diagnoses = diagnose(timeline, config)
     names = {d.name for d in diagnoses}
     extra = [
