@@ -41,14 +41,20 @@ from keras_gans.doctor import remedies, report, rules  # noqa: E402
 
 OUTPUT = "runs/doctor_calibration"
 
-Run = collections.namedtuple("Run", "name failing why flags")
+# A run trains into runs/doctor_calibration/<name>, or into `directory`:
+# the report presets' runs are those of benchmarks/report_presets.py with
+# the schedule flagspresets/README.md gives, so each trains once for both.
+Run = collections.namedtuple("Run", "name failing why flags directory",
+                             defaults=(None,))
 
-# Cheap enough for 2 cores: the 2-D mixtures at their full 6,000 steps
-# (in epochs of 600), the faces at 32x32 (a quarter of the 64x64 step)
-# and 600-900 steps in epochs of 100. Each has at least 6 epoch rows, so
-# a problem has rows to begin in.
+# The 2-D mixtures at their full 6,000 steps (in epochs of 600); the faces
+# at the collapse study's 64x64 and 900 steps (in epochs of 100), where
+# its baseline collapsed (at 32x32 the same 900 steps did not: 45 label
+# combinations and MS-SSIM 0.20, the real faces' 0.19). Each has at least
+# 6 epoch rows, so a problem has rows to begin in.
 POINTS = ["--epochs=10", "--steps_per_epoch=600"]
-FACES = ["--dataset=faces", "--image_size=32", "--steps_per_epoch=100"]
+FACES = ["--dataset=faces", "--steps_per_epoch=100"]
+RATIOS = ["--epochs=6", "--steps_per_epoch=50"]  # presets/README.md's
 RUNS = (
     Run("ring_d_lr_100x", True, "made to fail: DCGAN on the ring, D's "
         "learning rate 100x (2e-2)",
@@ -66,14 +72,23 @@ RUNS = (
         "and 1e-4 on the ring (4/8 modes in the study)",
         ["--model=wgan_gp", "--dataset=ring", "--gp_weight=10",
          "--d_learning_rate=1e-4", "--g_learning_rate=1e-4", *POINTS]),
-    Run("faces_d_lr_100x", True, "made to fail: DCGAN on 32x32 faces, D's "
+    Run("faces_d_lr_100x", True, "made to fail: DCGAN on faces, D's "
         "learning rate 100x (2e-2)",
-        ["--model=dcgan", *FACES, "--d_learning_rate=2e-2", "--epochs=6"]),
+        ["--model=dcgan", *FACES, "--d_learning_rate=2e-2", "--epochs=9"]),
+    Run("faces_minimax_d_lr_100x", True, "made to fail: the saturating "
+        "(minimax) game on faces, D's learning rate 100x",
+        ["--model=dcgan", *FACES, "--loss=minimax", "--d_learning_rate=2e-2",
+         "--epochs=6"]),
     Run("faces_collapse", True, "the collapse study's baseline "
-        "(`dcgan_wgan/collapse`; at 64x64 9/12 hair, MS-SSIM 0.48 against "
-        "the real 0.20), at 32x32",
+        "(`dcgan_wgan/collapse`: 9/12 hair, MS-SSIM 0.48 against the "
+        "real 0.20)",
         ["--flagfile=flags/presets/dcgan_wgan/collapse.cfg", *FACES,
          "--epochs=9"]),
+    Run("tags_ratio_0.2", True, "report 3's D/G ratio 0.2 "
+        "(`tags_wgan_gp/ratio_0.2`, 300 of its 10,000 cycles), which "
+        "collapsed in the report",
+        ["--flagfile=flags/presets/tags_wgan_gp/ratio_0.2.cfg", *RATIOS],
+        "runs/tags_wgan_gp/ratio_0.2"),
     Run("ring", False, "`python run.py --dataset=ring` (8/8 modes)",
         ["--model=dcgan", "--dataset=ring", *POINTS]),
     Run("ring_wgan_gp", False, "`--model=wgan_gp --dataset=ring`, its "
@@ -85,17 +100,19 @@ RUNS = (
     Run("grid_wgan_gp", False, "`--model=wgan_gp --dataset=grid` (25/25 "
         "modes in the study)",
         ["--model=wgan_gp", "--dataset=grid", *POINTS]),
-    Run("faces_default", False, "`python run.py` (DCGAN on faces, packed) "
-        "at 32x32",
+    Run("faces_default", False, "`python run.py` (DCGAN on faces, packed)",
         ["--model=dcgan", *FACES, "--epochs=9"]),
     Run("faces_diff_augment", False, "the collapse baseline with "
-        "DiffAugment (`dcgan_wgan/collapse_diff_augment`; 12/12 hair, "
-        "11/11 eyes at 64x64), at 32x32",
+        "DiffAugment (`dcgan_wgan/collapse_diff_augment`: 12/12 hair, "
+        "11/11 eyes)",
         ["--flagfile=flags/presets/dcgan_wgan/collapse_diff_augment.cfg",
          *FACES, "--epochs=9"]),
-    Run("faces_acgan", False, "the quick start's ACGAN at 32x32, half its "
-        "schedule",
+    Run("faces_acgan", False, "the quick start's ACGAN, half its schedule",
         ["--model=acgan", *FACES, "--epochs=12"]),
+    Run("tags_ratio_5", False, "report 3's own setting, 5 critic updates "
+        "per G update (`tags_wgan_gp/ratio_5`, 300 cycles)",
+        ["--flagfile=flags/presets/tags_wgan_gp/ratio_5.cfg", *RATIOS],
+        "runs/tags_wgan_gp/ratio_5"),
 )
 
 
@@ -143,6 +160,13 @@ def _names(found):
     return ", ".join(f"{d.name}@{d.step}" for d in found) or "none"
 
 
+def run_directory(run, advice=False):
+    """Where `run` (or its advice run) trains, relative to the root."""
+    if advice:
+        return os.path.join(OUTPUT, run.name + "_advice")
+    return run.directory or os.path.join(OUTPUT, run.name)
+
+
 def train(run, directory, extra=()):
     _python("run.py", *run.flags, *extra, f"--output_dir={directory}",
             "--verbose=2")
@@ -173,9 +197,9 @@ def main(argv=None):
     totals = collections.Counter()
     results = {}
     for run in chosen:
-        directory = os.path.join(ROOT, OUTPUT, run.name)
+        directory = os.path.join(ROOT, run_directory(run))
         if not args.no_train:
-            train(run, directory)
+            train(run, run_directory(run))
         if not os.path.exists(os.path.join(directory, run_dir.HISTORY_FILE)):
             print(f"skipped {run.name}: not trained", flush=True)
             continue
@@ -206,9 +230,9 @@ def main(argv=None):
             continue
         config, timeline, found = results[run.name]
         _, added = remedies.next_run_command(config, found)
-        directory = os.path.join(ROOT, OUTPUT, run.name + "_advice")
+        directory = os.path.join(ROOT, run_directory(run, advice=True))
         if not args.no_train:
-            train(run, directory, added.split())
+            train(run, run_directory(run, advice=True), added.split())
         if not os.path.exists(os.path.join(directory, run_dir.HISTORY_FILE)):
             continue
         _, after, found_after = diagnosed(directory)

@@ -117,12 +117,13 @@ def test_a_healthy_history_has_no_diagnosis(model, dataset):
                                    config_of(model, dataset)) == []
 
 
-def test_d_wins_when_d_is_right_about_everything_and_sure():
+def test_d_wins_in_the_saturating_game_when_d_is_right_and_sure():
+    """Minimax: logits 12 apart leave log(1 - D(G(z))) no gradient."""
     timeline = healthy(d_real_accuracy=after(8, 0.6, 1.0),
                        d_fake_accuracy=after(8, 0.6, 0.99),
                        d_real_score=after(8, 0.3, 6.0),
                        d_fake_score=after(8, -0.3, -6.0))
-    [found] = rules.find_problems(timeline, config_of())
+    [found] = rules.find_problems(timeline, config_of(loss="minimax"))
     assert (found.name, found.step) == ("d_wins", 9 * STEPS_PER_ROW)
     assert "accuracy 1 on real and 0.99 on fake" in found.evidence
 
@@ -130,29 +131,34 @@ def test_d_wins_when_d_is_right_about_everything_and_sure():
 def test_d_wins_needs_more_than_accuracy():
     """Right about everything but not far apart, and G's gradient as
     strong as ever: a D that is ahead, not one that has won."""
+    minimax = config_of(loss="minimax")
     timeline = healthy(d_real_accuracy=after(8, 0.6, 1.0),
                        d_fake_accuracy=after(8, 0.6, 1.0))
-    assert rules.find_problems(timeline, config_of()) == []
+    assert rules.find_problems(timeline, minimax) == []
     # One row is not "for a while".
     timeline = healthy(d_real_accuracy=after(8, 0.6, 1.0) * after(9, 1, 0),
                        d_fake_accuracy=after(8, 0.6, 1.0),
                        d_real_score=after(8, 0.3, 6.0),
                        d_fake_score=after(8, -0.3, -6.0))
-    assert rules.find_problems(timeline, config_of()) == []
+    assert rules.find_problems(timeline, minimax) == []
 
 
-def test_d_wins_for_a_critic_is_read_off_g_s_gradient():
-    """The Wasserstein critic's scores have no scale: far apart means
-    nothing; G's fading gradient does."""
+@pytest.mark.parametrize("model", ["dcgan", "lsgan", "sngan", "wgan_gp"])
+def test_d_wins_where_g_s_gradient_does_not_saturate_is_read_off_it(model):
+    """Non-saturating, least squares, hinge, the critic: scores far apart
+    leave G its gradient (the faces default's D is this sure while G
+    learns); a gradient faded to a tenth is D winning."""
     apart = dict(d_real_accuracy=after(8, 0.6, 1.0),
                  d_fake_accuracy=after(8, 0.6, 1.0),
                  d_real_score=after(8, 0.3, 60.0),
                  d_fake_score=after(8, -0.3, -60.0))
-    wgan = config_of("wgan_gp")
-    assert rules.find_problems(healthy(**apart), wgan) == []
+    config = config_of(model)
+    assert config.loss != "minimax"
+    assert rules.find_problems(healthy(**apart), config) == []
     faded = healthy(g_grad_norm=after(10, 2.0, 0.05), **apart)
-    [found] = rules.find_problems(faded, wgan)
+    [found] = rules.find_problems(faded, config)
     assert (found.name, found.step) == ("d_wins", 11 * STEPS_PER_ROW)
+    assert "g_grad_norm 0.05 (early 2)" in found.evidence
 
 
 def test_divergence_on_a_non_finite_value():
@@ -267,6 +273,9 @@ def test_remedies_fit_the_model_and_the_loss():
     assert not any("label_smoothing" in r
                    for r in remedy_flags("d_wins", sngan))
     assert remedy_flags("d_wins", dcgan)[0] == "--d_learning_rate=5e-05"
+    # The saturating game's own cure comes first.
+    assert remedy_flags("d_wins", config_of(loss="minimax"))[:2] == (
+        "--loss=non_saturating", "--d_learning_rate=5e-05")
     # WGAN-GP is already Wasserstein: no switch to it.
     assert not any("--loss=wasserstein" in r for r in remedy_flags(
         "collapse", config_of("wgan_gp")))

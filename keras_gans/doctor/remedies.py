@@ -59,9 +59,11 @@ def _candidates(name, config):
     conditional = variants.get(config.model).conditional
     wasserstein = config.loss == "wasserstein"
     if name == "d_wins":
-        yield {"d_learning_rate": _lower(config.d_learning_rate, name)}
+        # The saturating game's own cure first: -log D(G(z)) keeps the
+        # gradient that log(1 - D(G(z))) loses to a confident D.
         if config.loss == "minimax":
             yield {"loss": "non_saturating"}
+        yield {"d_learning_rate": _lower(config.d_learning_rate, name)}
         if config.loss in losses.TARGET_LOSSES:
             yield {"label_smoothing": 0.2}
         if config.n_critic > 1:
