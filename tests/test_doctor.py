@@ -297,6 +297,11 @@ def test_collapse_remedies_come_in_the_study_s_order():
     assert "--minibatch_std=4" not in remedy_flags("collapse", faces)
     assert "--minibatch_std=4" in remedy_flags(
         "collapse", config_of(dataset="faces", d_normalization="layer"))
+    # DiffAugment made ACGAN's faces within a label more alike.
+    assert "--diff_augment=translation,cutout" in remedy_flags(
+        "collapse", config_of("cgan", "faces"))
+    assert not any("--diff_augment" in r for r in remedy_flags(
+        "collapse", config_of("acgan", "faces")))
 
 
 @pytest.mark.parametrize("model, dataset", [
