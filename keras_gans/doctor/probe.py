@@ -43,7 +43,7 @@ MS_SSIM_PAIRS = 200
 BATCH = 128
 # A mode "holds" samples when at least this share of them is nearest to
 # it: stray samples between modes do not count as covering one (with it,
-# the calibration runs' healthy defaults covered 8/8 and 19-24/25).
+# the calibration runs' healthy defaults covered 8/8 and 19-25/25).
 MODE_SHARE = 0.02
 # Seeds of the probe's real samples and of its noise (apart from the
 # evaluation's reference, `samplers.REAL_SEED`).
