@@ -43,7 +43,7 @@ OUTPUT = "runs/doctor_calibration"
 
 # A run trains into runs/doctor_calibration/<name>, or into `directory`:
 # the report presets' runs are those of benchmarks/report_presets.py with
-# the schedule flagspresets/README.md gives, so each trains once for both.
+# the schedule flags/presets/README.md gives, so each trains once for both.
 Run = collections.namedtuple("Run", "name failing why flags directory",
                              defaults=(None,))
 

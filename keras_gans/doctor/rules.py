@@ -12,7 +12,7 @@ remedies are chosen afterwards, for the run's config
 | `d_wins` | D calls nearly every real and fake right for a while, and G's gradient has faded to a tenth of its early norm (or, in the saturating minimax game, D's logits are far apart) |
 | `divergence` | a loss or a gradient norm is NaN or inf, or has grown by two orders of magnitude over its early value |
 | `oscillation` | a loss swings up and down, every row, by much of its own size |
-| `collapse` | the modes or classes the samples cover fall to half their peak, or the modes stay far below the mixture's, or the samples' MS-SSIM climbs above the real data's, while the losses stay finite |
+| `collapse` | the modes or classes the samples cover fall to half their peak, or the modes stay far below the mixture's, or the samples' MS-SSIM climbs above the real data's for two rows, while the losses stay finite |
 | `ignores_labels` | a conditional model's samples show their labels no better than chance, or a cGAN's D scores the true labels no higher than wrong ones |
 
 The thresholds below are named constants. `d_wins` and `collapse` were
