@@ -121,6 +121,13 @@ def samples_figure(presets, runs, path):
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
+    # A 256-colour palette: grids of noise (a run that failed) would
+    # otherwise weigh megabytes in the repository.
+    from PIL import Image
+
+    with Image.open(path) as picture:
+        paletted = picture.convert("RGB").quantize(256)
+    paletted.save(path, optimize=True)
     return path
 
 
